@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// `npm run bench`: ringside beside the real peer in one run, each in fresh processes, printing
+// both figures and their ratio. Peer: ringpop 10.21.0's HashRing (test/peers/ringpop).
+//
+// 1. owner lookups, 100 nodes x 100 points, 100,000 keys: identical answers required, then
+//    lookups per second (goal: at least 5x ringpop);
+// 2. building a 1,000-node ring (100 points each): first build in a fresh process and best of 5
+//    (goal: at least 10x faster than ringpop);
+// 3. plan for 1,000 nodes x 256 vnodes, one node added (goal: under 200 ms).
+// Runs alternate between the two tools, three rounds each; the median round is reported.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createRing } from '../dist/index.js';
+import { keyNames, serverNames } from './ring-bench.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const peer = `${root}test/peers/ringpop/`;
+const ROUNDS = 3;
+
+function node(script, args, input) {
+  const out = execFileSync(process.execPath, [script, ...args], { cwd: root, input, maxBuffer: 1 << 28, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function rounds(fn) {
+  return Array.from({ length: ROUNDS }, fn);
+}
+
+// 1. identical answers on the benchmark's own ring and keys
+const servers = serverNames(100);
+const keys = keyNames(100_000);
+const oracle = node(`${peer}ring-oracle.cjs`, [], JSON.stringify({ servers, replicaPoints: 100, keys }));
+const ring = createRing({ algorithm: 'ringpop', nodes: servers, vnodes: 100 });
+const differing = keys.filter((key, i) => ring.owner(key) !== oracle.lookup[i]).length;
+if (differing > 0) {
+  console.error(`ringside and ringpop disagree on ${differing} of ${keys.length} owners: not benchmarking a different answer`);
+  process.exit(1);
+}
+
+const lookupArgs = ['--servers', '100', '--points', '100', '--keys', '100000', '--seconds', '3', '--reps', '1'];
+const buildArgs = ['--servers', '1000', '--points', '100', '--seconds', '0', '--reps', '5'];
+const lookups = { ringside: [], ringpop: [] };
+const builds = { ringside: [], ringpop: [] };
+for (let r = 0; r < ROUNDS; r++) {
+  lookups.ringpop.push(node(`${peer}bench-peer.cjs`, lookupArgs).lookupsPerSec);
+  lookups.ringside.push(node(`${root}bench/ring-bench.js`, lookupArgs).lookupsPerSec);
+  builds.ringpop.push(node(`${peer}bench-peer.cjs`, buildArgs));
+  builds.ringside.push(node(`${root}bench/ring-bench.js`, buildArgs));
+}
+const plans = rounds(() => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
+
+const rs = median(lookups.ringside);
+const rp = median(lookups.ringpop);
+const warm = { ringside: median(builds.ringside.map((b) => b.buildMs)), ringpop: median(builds.ringpop.map((b) => b.buildMs)) };
+const cold = { ringside: median(builds.ringside.map((b) => b.buildMsFirst)), ringpop: median(builds.ringpop.map((b) => b.buildMsFirst)) };
+const plan = { best: median(plans.map((p) => p.planMs)), first: median(plans.map((p) => p.planMsFirst)) };
+
+const fmt = (n, d = 1) => n.toFixed(d);
+const rows = [
+  ['owner lookups/s (100 nodes x 100 pts, 100k keys)', `${fmt(rs / 1e6, 2)} M`, `${fmt(rp / 1e6, 2)} M`, `${fmt(rs / rp, 1)}x faster`, '>= 5x'],
+  ['build 1,000 nodes x 100 pts, best of 5', `${fmt(warm.ringside)} ms`, `${fmt(warm.ringpop)} ms`, `${fmt(warm.ringpop / warm.ringside, 1)}x faster`, '>= 10x'],
+  ['build 1,000 nodes x 100 pts, first in process', `${fmt(cold.ringside)} ms`, `${fmt(cold.ringpop)} ms`, `${fmt(cold.ringpop / cold.ringside, 1)}x faster`, ''],
+  ['plan 1,000 nodes x 256 vnodes, +1 node, best of 5', `${fmt(plan.best)} ms`, '-', '', '< 200 ms'],
+  ['plan 1,000 nodes x 256 vnodes, +1 node, first in process', `${fmt(plan.first)} ms`, '-', '', '< 200 ms'],
+];
+const header = ['benchmark', 'ringside', 'ringpop 10.21.0', 'ratio', 'goal'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log(`node ${process.version}, ${ROUNDS} alternating rounds, median shown; answers identical on ${keys.length} keys`);
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+
+mkdirSync(`${root}bench/.results`, { recursive: true });
+const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
+writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

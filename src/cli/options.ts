@@ -1,0 +1,24 @@
+/** From parsed flags to the library's option objects (the only place that knows flag names). */
+import type { SourceOptions } from '../cluster/source.js';
+import type { ClusterRingOptions } from '../ring/cluster-ring.js';
+import type { RingFlagValues, SourceFlagValues } from './flags.js';
+
+export function sourceOptions(flags: SourceFlagValues): SourceOptions {
+  return {
+    ...(flags.members !== undefined ? { membersFile: flags.members } : {}),
+    ...(flags.snapshot !== undefined ? { snapshotFile: flags.snapshot } : {}),
+  };
+}
+
+export function clusterRingOptions(flags: RingFlagValues & SourceFlagValues): ClusterRingOptions {
+  const options: ClusterRingOptions = { algorithm: flags.ring };
+  if (flags.hash !== undefined) options.hash = flags.hash;
+  if (flags.vnodes !== undefined) options.vnodes = flags.vnodes;
+  if (flags['table-size'] !== undefined) options.tableSize = flags['table-size'];
+  if (flags['num-tokens'] !== undefined) options.numTokens = flags['num-tokens'];
+  if (flags.samples !== undefined) options.samples = flags.samples;
+  if (flags['node-key'] !== undefined) options.nodeKey = flags['node-key'];
+  if (flags['weight-tag'] !== undefined) options.weightTag = flags['weight-tag'];
+  if (flags.filter !== undefined) options.filters = flags.filter;
+  return options;
+}

@@ -1,0 +1,51 @@
+/**
+ * Cluster sources: where a command's membership comes from. Offline sources (a static member
+ * list, a snapshot) are read here; every source yields the same MembershipSnapshot.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileError, usageError } from '../errors.js';
+import { parseMembers } from './members-file.js';
+import { createSnapshot, isSnapshotDocument, type MembershipSnapshot, parseSnapshot } from './snapshot.js';
+
+export interface SourceOptions {
+  membersFile?: string;
+  snapshotFile?: string;
+}
+
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
+    throw fileError(`${what} ${path} ${reason}`, 'check the path', error);
+  }
+}
+
+/** Loads a membership file of either kind: a snapshot, or a static member list. */
+export async function loadMembershipFile(path: string): Promise<MembershipSnapshot> {
+  const text = await readTextFile(path, 'membership file');
+  if (looksLikeSnapshot(text)) return parseSnapshot(text, path);
+  const members = parseMembers(text, path);
+  return createSnapshot({ protocol: 'static', mode: 'offline', seeds: [], observedAt: new Date().toISOString(), source: `members-file:${path}` }, members);
+}
+
+function looksLikeSnapshot(text: string): boolean {
+  if (!text.trimStart().startsWith('{')) return false;
+  try {
+    return isSnapshotDocument(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+export async function loadMembership(options: SourceOptions): Promise<MembershipSnapshot> {
+  const { membersFile, snapshotFile } = options;
+  if (membersFile !== undefined && snapshotFile !== undefined) throw usageError('give either --members or --snapshot, not both');
+  if (snapshotFile !== undefined) {
+    const snapshot = parseSnapshot(await readTextFile(snapshotFile, 'snapshot'), snapshotFile);
+    return snapshot;
+  }
+  if (membersFile !== undefined) return loadMembershipFile(membersFile);
+  throw usageError('no cluster given', 'pass --members FILE or --snapshot FILE');
+}

@@ -1,0 +1,46 @@
+import { Flags } from '@oclif/core';
+import { loadMembership } from '../cluster/source.js';
+import { usageError } from '../errors.js';
+import { RingsideCommand } from '../cli/base-command.js';
+import { ringFlags, sourceFlags } from '../cli/flags.js';
+import { clusterRingOptions, sourceOptions } from '../cli/options.js';
+import { renderTable } from '../cli/table.js';
+import { checkReplicas, clusterRing } from '../ring/cluster-ring.js';
+import { readKeysFile } from '../ring/keys-file.js';
+import { lookupOwners, type OwnerRecord } from '../ring/lookup.js';
+
+export default class Owner extends RingsideCommand {
+  static override summary = 'Which node owns each key (owners in preference order)';
+  static override usage = 'owner KEY... [--keys-file FILE] (--members FILE | --snapshot FILE) [ring flags]';
+  static override strict = false;
+  static override examples = [
+    '<%= config.bin %> owner user:42 --members examples/cluster.txt',
+    '<%= config.bin %> owner --keys-file keys.txt --ring ketama --replicas 3 --snapshot cluster.json --json',
+  ];
+
+  static override flags = {
+    ...sourceFlags,
+    ...ringFlags,
+    'keys-file': Flags.string({ helpValue: 'FILE', description: 'more keys, one per line (# comments and blank lines skipped)' }),
+  };
+
+  async run(): Promise<OwnerRecord[]> {
+    const { flags, argv } = await this.parse(Owner);
+    const args = argv as string[];
+    const stray = args.find((arg) => arg.startsWith('-'));
+    if (stray !== undefined) throw usageError(`unknown flag ${stray}`, 'see ringside owner --help; put keys that start with - after --');
+    const keys = [...args, ...(flags['keys-file'] ? await readKeysFile(flags['keys-file']) : [])];
+    if (keys.length === 0) throw usageError('no keys given', 'pass keys as arguments or --keys-file FILE');
+    const snapshot = await loadMembership(sourceOptions(flags));
+    const { ring, addrs } = clusterRing(snapshot, clusterRingOptions(flags));
+    checkReplicas(flags.replicas, ring);
+    const records = lookupOwners(ring, keys, flags.replicas, addrs);
+    return this.output(records, flags.json, (rows) =>
+      renderTable(rows, [
+        { header: 'KEY', value: (r) => r.key },
+        { header: 'HASH', value: (r) => String(r.hash), align: 'right' },
+        { header: 'OWNERS', value: (r) => r.owners.map((o, i) => (r.addrs[i] && r.addrs[i] !== o ? `${o} (${r.addrs[i]})` : o)).join(', ') },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Uber ringpop's hash ring (ringpop-node lib/ring, ringpop-go hashring).
+ *
+ * - Each server gets `replicaPoints` points (default 100): the hash of the server address with
+ *   the replica index appended as decimal digits, no separator (`"10.0.0.1:3000" + "7"`).
+ * - Hash: farmhash fingerprint32 (ringpop-go; ringpop-node with `isCrossPlatform`), or `hash32`,
+ *   npm farmhash's hash32 (`useLatestHash32`), which on farmhash 5.x's prebuilt binaries is the
+ *   same function. ringpop-node's default `hash32v1` exists only in farmhash 1.x and depends on
+ *   the CPU it was built for: not reproducible, not offered.
+ * - A key belongs to the first point whose hash is >= the key's hash, wrapping; equal hashes are
+ *   ordered by address as JavaScript compares strings (ringpop's rbtree comparator).
+ * - lookupN walks clockwise from there, collecting distinct servers.
+ */
+import { BaseRing } from './base-ring.js';
+import { Continuum32 } from './continuum32.js';
+import { fingerprint32, fingerprint32Bytes } from './hash/farmhash32.js';
+import { utf8 } from './hash/utf8.js';
+import type { OwnershipReport, Partition, RingNode, RingSettings } from './types.js';
+
+export const RINGPOP_HASHES = ['fingerprint32', 'hash32'] as const;
+export const RINGPOP_DEFAULT_POINTS = 100;
+
+export class RingpopRing extends BaseRing {
+  private readonly continuum: Continuum32;
+
+  constructor(nodes: readonly RingNode[], settings: RingSettings) {
+    super('ringpop', nodes, settings);
+    const replicaPoints = settings.vnodes ?? RINGPOP_DEFAULT_POINTS;
+    // Points go in by address order so that equal hashes keep ringpop's tie-break.
+    const insertion = nodes.map((_, i) => i).sort((a, b) => jsCompare((nodes[a] as RingNode).key, (nodes[b] as RingNode).key));
+    const { hashes, owners } = hashReplicaPoints(
+      insertion.map((i) => utf8((nodes[i] as RingNode).key)),
+      insertion,
+      replicaPoints,
+    );
+    this.continuum = Continuum32.fromPoints(hashes, owners, nodes.length);
+  }
+
+  keyHash(key: string): number {
+    return fingerprint32(key);
+  }
+
+  ownerIndex(key: string): number {
+    return this.continuum.ownerOf(fingerprint32(key));
+  }
+
+  ownerIndices(key: string, n: number): number[] {
+    return this.continuum.ownersOf(fingerprint32(key), n);
+  }
+
+  protected computeOwnership(): OwnershipReport {
+    return { shares: this.continuum.shares(), points: this.continuum.pointsPerNode(), exact: true, sampleSize: null };
+  }
+
+  protected computePartition(replicas: number): Partition {
+    return this.continuum.partition(replicas);
+  }
+}
+
+/**
+ * Hashes every replica point: fingerprint32 of the address bytes followed by the replica index
+ * in decimal. Points come out grouped by server in the given order, servers' owners as given.
+ */
+function hashReplicaPoints(addresses: Uint8Array[], ownerOf: number[], replicaPoints: number): { hashes: Uint32Array; owners: Int32Array } {
+  const hashes = new Uint32Array(addresses.length * replicaPoints);
+  const owners = new Int32Array(hashes.length);
+  const longest = addresses.reduce((max, a) => Math.max(max, a.length), 0);
+  const buffer = new Uint8Array(longest + 16);
+  const digits = utf8(String(replicaPoints - 1)).length;
+  const suffix = new Uint8Array(digits);
+  let p = 0;
+  for (let s = 0; s < addresses.length; s++) {
+    const address = addresses[s] as Uint8Array;
+    const length = address.length;
+    buffer.set(address);
+    const owner = ownerOf[s] as number;
+    for (let replica = 0; replica < replicaPoints; replica++) {
+      // Decimal digits of the replica index, written after the address.
+      let n = replica;
+      let count = 0;
+      do {
+        suffix[count++] = 48 + (n % 10);
+        n = (n / 10) | 0;
+      } while (n > 0);
+      for (let d = 0; d < count; d++) buffer[length + d] = suffix[count - 1 - d] as number;
+      hashes[p] = fingerprint32Bytes(buffer, length + count);
+      owners[p++] = owner;
+    }
+  }
+  return { hashes, owners };
+}
+
+function jsCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
