@@ -1,5 +1,11 @@
-#!/usr/bin/env -S node --import tsx
-// Runs the TypeScript sources directly (development only; bin/run.js runs the build).
-import { main } from '../src/cli/main.ts';
+#!/usr/bin/env node
+// Development entry point: compiles the TypeScript sources, then runs them like bin/run.js.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+const { main } = await import('../dist/cli/main.js');
 await main(process.argv.slice(2), import.meta.url);

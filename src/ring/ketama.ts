@@ -11,9 +11,9 @@
  *   point >= that value, wrapping. Equal points keep insertion order (server order, then k, h).
  */
 import { createHash } from 'node:crypto';
-import { BaseRing } from './base-ring.js';
+import { PointRing } from './point-ring.js';
 import { Continuum32 } from './continuum32.js';
-import type { OwnershipReport, Partition, RingNode, RingSettings } from './types.js';
+import type { RingNode, RingSettings } from './types.js';
 
 export const KETAMA_DEFAULT_POINTS = 160;
 
@@ -32,8 +32,8 @@ function pointOf(digest: Uint8Array, h: number): number {
   return (((digest[3 + o] as number) << 24) | ((digest[2 + o] as number) << 16) | ((digest[1 + o] as number) << 8) | (digest[o] as number)) >>> 0;
 }
 
-export class KetamaRing extends BaseRing {
-  private readonly continuum: Continuum32;
+export class KetamaRing extends PointRing<number> {
+  protected readonly continuum: Continuum32;
 
   constructor(nodes: readonly RingNode[], settings: RingSettings) {
     super('ketama', nodes, settings);
@@ -58,21 +58,5 @@ export class KetamaRing extends BaseRing {
 
   keyHash(key: string): number {
     return pointOf(md5(key), 0);
-  }
-
-  ownerIndex(key: string): number {
-    return this.continuum.ownerOf(this.keyHash(key));
-  }
-
-  ownerIndices(key: string, n: number): number[] {
-    return this.continuum.ownersOf(this.keyHash(key), n);
-  }
-
-  protected computeOwnership(): OwnershipReport {
-    return { shares: this.continuum.shares(), points: this.continuum.pointsPerNode(), exact: true, sampleSize: null };
-  }
-
-  protected computePartition(replicas: number): Partition {
-    return this.continuum.partition(replicas);
   }
 }

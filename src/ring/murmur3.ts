@@ -9,10 +9,10 @@
  * of "<node key>#<i>". Cassandra's own random allocation cannot be reproduced; give tokens to
  * match a real cluster.
  */
-import { BaseRing } from './base-ring.js';
+import { PointRing } from './point-ring.js';
 import { Continuum64 } from './continuum64.js';
 import { cassandraToken } from './hash/murmur3.js';
-import type { OwnershipReport, Partition, RingNode, RingSettings } from './types.js';
+import type { RingNode, RingSettings } from './types.js';
 
 export const MURMUR3_DEFAULT_TOKENS = 256;
 
@@ -20,8 +20,8 @@ export function generateTokens(nodeKey: string, count: number): bigint[] {
   return Array.from({ length: count }, (_, i) => cassandraToken(`${nodeKey}#${i}`));
 }
 
-export class Murmur3Ring extends BaseRing {
-  private readonly continuum: Continuum64;
+export class Murmur3Ring extends PointRing<bigint> {
+  protected readonly continuum: Continuum64;
 
   constructor(nodes: readonly RingNode[], settings: RingSettings) {
     super('murmur3', nodes, settings);
@@ -31,21 +31,5 @@ export class Murmur3Ring extends BaseRing {
 
   keyHash(key: string): bigint {
     return cassandraToken(key);
-  }
-
-  ownerIndex(key: string): number {
-    return this.continuum.ownerOf(cassandraToken(key));
-  }
-
-  ownerIndices(key: string, n: number): number[] {
-    return this.continuum.ownersOf(cassandraToken(key), n);
-  }
-
-  protected computeOwnership(): OwnershipReport {
-    return { shares: this.continuum.shares(), points: this.continuum.pointsPerNode(), exact: true, sampleSize: null };
-  }
-
-  protected computePartition(replicas: number): Partition {
-    return this.continuum.partition(replicas);
   }
 }

@@ -11,17 +11,17 @@
  *   ordered by address as JavaScript compares strings (ringpop's rbtree comparator).
  * - lookupN walks clockwise from there, collecting distinct servers.
  */
-import { BaseRing } from './base-ring.js';
+import { PointRing } from './point-ring.js';
 import { Continuum32 } from './continuum32.js';
 import { fingerprint32, fingerprint32Bytes } from './hash/farmhash32.js';
 import { utf8 } from './hash/utf8.js';
-import type { OwnershipReport, Partition, RingNode, RingSettings } from './types.js';
+import type { RingNode, RingSettings } from './types.js';
 
 export const RINGPOP_HASHES = ['fingerprint32', 'hash32'] as const;
 export const RINGPOP_DEFAULT_POINTS = 100;
 
-export class RingpopRing extends BaseRing {
-  private readonly continuum: Continuum32;
+export class RingpopRing extends PointRing<number> {
+  protected readonly continuum: Continuum32;
 
   constructor(nodes: readonly RingNode[], settings: RingSettings) {
     super('ringpop', nodes, settings);
@@ -38,22 +38,6 @@ export class RingpopRing extends BaseRing {
 
   keyHash(key: string): number {
     return fingerprint32(key);
-  }
-
-  ownerIndex(key: string): number {
-    return this.continuum.ownerOf(fingerprint32(key));
-  }
-
-  ownerIndices(key: string, n: number): number[] {
-    return this.continuum.ownersOf(fingerprint32(key), n);
-  }
-
-  protected computeOwnership(): OwnershipReport {
-    return { shares: this.continuum.shares(), points: this.continuum.pointsPerNode(), exact: true, sampleSize: null };
-  }
-
-  protected computePartition(replicas: number): Partition {
-    return this.continuum.partition(replicas);
   }
 }
 

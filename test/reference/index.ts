@@ -64,8 +64,10 @@ async function build(name: ReferenceName): Promise<string> {
 
   const sourceTime = await mtimeMs(source);
   if (sourceTime === undefined) throw new Error(`reference source not found: ${source}`);
+  // The programs share input.h, so a newer header also forces a rebuild.
+  const headerTime = (await mtimeMs(fileURLToPath(new URL('input.h', sourceDir)))) ?? 0;
   const binaryTime = await mtimeMs(binary);
-  if (binaryTime !== undefined && binaryTime >= sourceTime) return binary;
+  if (binaryTime !== undefined && binaryTime >= Math.max(sourceTime, headerTime)) return binary;
 
   await mkdir(fileURLToPath(outputDir), { recursive: true });
   // Compile under a unique name, then rename over the final path: rename(2)
@@ -83,7 +85,8 @@ async function build(name: ReferenceName): Promise<string> {
 
 /**
  * Compiles test/reference/<name>.c into test/.tmp/reference/<name> if the
- * binary is missing or older than the source, and returns the binary's path.
+ * binary is missing or older than the source or input.h, and returns the
+ * binary's path.
  */
 export function referenceBinary(name: ReferenceName): Promise<string> {
   let pending = builds.get(name);

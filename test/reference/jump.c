@@ -17,7 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "input.h"
 
 static int32_t jump_consistent_hash(uint64_t key, int32_t num_buckets) {
     int64_t b = -1, j = 0;
@@ -29,44 +30,21 @@ static int32_t jump_consistent_hash(uint64_t key, int32_t num_buckets) {
     return (int32_t)b;
 }
 
-/* Parses an unsigned decimal made of digits only; returns 0 on success. */
-static int parse_u64(const char *s, size_t len, uint64_t *out) {
-    uint64_t v = 0;
-    if (len == 0) return -1;
-    for (size_t i = 0; i < len; i++) {
-        unsigned d;
-        if (s[i] < '0' || s[i] > '9') return -1;
-        d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 int main(void) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     unsigned long lineno = 0;
 
+    program = "jump";
     while ((n = getline(&line, &cap, stdin)) != -1) {
         size_t len = (size_t)n;
-        const char *sp;
         uint64_t key, buckets;
         lineno++;
         if (len > 0 && line[len - 1] == '\n') len--;
-        sp = memchr(line, ' ', len);
-        if (sp == NULL ||
-            parse_u64(line, (size_t)(sp - line), &key) != 0 ||
-            parse_u64(sp + 1, len - (size_t)(sp - line) - 1, &buckets) != 0) {
-            fprintf(stderr, "jump: line %lu: expected \"<uint64 key> <num_buckets>\"\n", lineno);
-            return 1;
-        }
-        if (buckets > INT32_MAX) {
-            fprintf(stderr, "jump: line %lu: num_buckets out of int32 range\n", lineno);
-            return 1;
-        }
+        if (parse_u64_pair(line, len, &key, &buckets) != 0)
+            die("line %lu: expected \"<uint64 key> <num_buckets>\"", lineno);
+        if (buckets > INT32_MAX) die("line %lu: num_buckets out of int32 range", lineno);
         printf("%d\n", (int)jump_consistent_hash(key, (int32_t)buckets));
     }
     free(line);

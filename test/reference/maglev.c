@@ -23,110 +23,18 @@
  *           then one line per lookup key: table[XXH64(key, 0) % M].
  * Malformed input is an error (message on stderr, exit status 1).
  */
-#include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <xxhash.h>
 
-typedef struct {
-    const char *ptr;
-    size_t len;
-} bytes_t;
+#include "input.h"
 
 typedef struct {
     bytes_t key;
     double weight;
     size_t input_index;
 } backend_t;
-
-static void die(const char *msg) {
-    fprintf(stderr, "maglev: %s\n", msg);
-    exit(1);
-}
-
-/* Reads all of stdin into one buffer. */
-static char *read_all(size_t *out_len) {
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (buf == NULL) die("out of memory");
-    for (;;) {
-        size_t got;
-        if (len == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            if (buf == NULL) die("out of memory");
-        }
-        got = fread(buf + len, 1, cap - len, stdin);
-        len += got;
-        if (got == 0) break;
-    }
-    if (ferror(stdin)) die("error reading stdin");
-    *out_len = len;
-    return buf;
-}
-
-/* Line cursor: a line is the bytes up to (not including) '\n'; a final
- * segment without '\n' counts as a line only if non-empty. */
-typedef struct {
-    const char *p, *end;
-} cursor_t;
-
-static int next_line(cursor_t *c, bytes_t *line) {
-    const char *nl;
-    if (c->p >= c->end) return 0;
-    nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
-    line->ptr = c->p;
-    if (nl == NULL) {
-        line->len = (size_t)(c->end - c->p);
-        c->p = c->end;
-    } else {
-        line->len = (size_t)(nl - c->p);
-        c->p = nl + 1;
-    }
-    return 1;
-}
-
-static int parse_u64(const char *s, size_t len, uint64_t *out) {
-    uint64_t v = 0;
-    if (len == 0) return -1;
-    for (size_t i = 0; i < len; i++) {
-        unsigned d;
-        if (s[i] < '0' || s[i] > '9') return -1;
-        d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
-/* "<weight> <key>": weight via strtod over the whole first token. */
-static void parse_backend(bytes_t line, backend_t *b) {
-    const char *sp = memchr(line.ptr, ' ', line.len);
-    char tok[128], *end;
-    size_t tlen;
-    if (sp == NULL) die("backend line must be \"<weight> <node key>\"");
-    tlen = (size_t)(sp - line.ptr);
-    if (tlen == 0 || tlen >= sizeof tok) die("bad backend weight");
-    memcpy(tok, line.ptr, tlen);
-    tok[tlen] = '\0';
-    errno = 0;
-    b->weight = strtod(tok, &end);
-    if (*end != '\0' || errno != 0 || !isfinite(b->weight) || !(b->weight > 0))
-        die("backend weight must be a finite number > 0");
-    b->key.ptr = sp + 1;
-    b->key.len = line.len - tlen - 1;
-}
-
-static int bytes_cmp(bytes_t a, bytes_t b) {
-    size_t n = a.len < b.len ? a.len : b.len;
-    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
-    if (c != 0) return c;
-    return a.len < b.len ? -1 : a.len > b.len ? 1 : 0;
-}
 
 static int backend_cmp(const void *pa, const void *pb) {
     const backend_t *a = pa, *b = pb;
@@ -158,17 +66,16 @@ static char *put_u64(char *out, uint64_t v, char sep) {
 
 int main(void) {
     size_t in_len;
-    char *input = read_all(&in_len);
-    cursor_t cur = {input, input + in_len};
+    char *input;
+    cursor_t cur;
     bytes_t line;
-    const char *sp;
     uint64_t M, N;
 
+    program = "maglev";
+    input = read_all(&in_len);
+    cur = (cursor_t){input, input + in_len};
     if (!next_line(&cur, &line)) die("missing header line \"M N\"");
-    sp = memchr(line.ptr, ' ', line.len);
-    if (sp == NULL || parse_u64(line.ptr, (size_t)(sp - line.ptr), &M) != 0 ||
-        parse_u64(sp + 1, line.len - (size_t)(sp - line.ptr) - 1, &N) != 0)
-        die("header line must be \"M N\"");
+    if (parse_u64_pair(line.ptr, line.len, &M, &N) != 0) die("header line must be \"M N\"");
     if (!is_prime(M)) die("M must be a prime");
     if (M > UINT32_MAX - 1) die("M too large");
     if (N < 1) die("N must be >= 1");
@@ -184,7 +91,7 @@ int main(void) {
 
     for (uint64_t i = 0; i < N; i++) {
         if (!next_line(&cur, &line)) die("fewer backend lines than N");
-        parse_backend(line, &backends[i]);
+        parse_weighted_key(line, "backend", &backends[i].weight, &backends[i].key);
         backends[i].input_index = (size_t)i;
     }
     qsort(backends, (size_t)N, sizeof *backends, backend_cmp);

@@ -24,101 +24,19 @@
  *           best first, separated by single spaces.
  * Malformed input is an error (message on stderr, exit status 1).
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <xxhash.h>
 
-typedef struct {
-    const char *ptr;
-    size_t len;
-} bytes_t;
+#include "input.h"
 
 typedef struct {
     size_t index;
     uint64_t s;
     double score;
 } rank_t;
-
-static void die(const char *msg) {
-    fprintf(stderr, "rendezvous: %s\n", msg);
-    exit(1);
-}
-
-static char *read_all(size_t *out_len) {
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (buf == NULL) die("out of memory");
-    for (;;) {
-        size_t got;
-        if (len == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            if (buf == NULL) die("out of memory");
-        }
-        got = fread(buf + len, 1, cap - len, stdin);
-        len += got;
-        if (got == 0) break;
-    }
-    if (ferror(stdin)) die("error reading stdin");
-    *out_len = len;
-    return buf;
-}
-
-/* A line is the bytes up to (not including) '\n'; a final segment without
- * '\n' counts as a line only if non-empty. */
-typedef struct {
-    const char *p, *end;
-} cursor_t;
-
-static int next_line(cursor_t *c, bytes_t *line) {
-    const char *nl;
-    if (c->p >= c->end) return 0;
-    nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
-    line->ptr = c->p;
-    if (nl == NULL) {
-        line->len = (size_t)(c->end - c->p);
-        c->p = c->end;
-    } else {
-        line->len = (size_t)(nl - c->p);
-        c->p = nl + 1;
-    }
-    return 1;
-}
-
-static int parse_u64(const char *s, size_t len, uint64_t *out) {
-    uint64_t v = 0;
-    if (len == 0) return -1;
-    for (size_t i = 0; i < len; i++) {
-        unsigned d;
-        if (s[i] < '0' || s[i] > '9') return -1;
-        d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
-static void parse_node(bytes_t line, double *weight, bytes_t *key) {
-    const char *sp = memchr(line.ptr, ' ', line.len);
-    char tok[128], *end;
-    size_t tlen;
-    if (sp == NULL) die("node line must be \"<weight> <node key>\"");
-    tlen = (size_t)(sp - line.ptr);
-    if (tlen == 0 || tlen >= sizeof tok) die("bad node weight");
-    memcpy(tok, line.ptr, tlen);
-    tok[tlen] = '\0';
-    errno = 0;
-    *weight = strtod(tok, &end);
-    if (*end != '\0' || errno != 0 || !isfinite(*weight) || !(*weight > 0))
-        die("node weight must be a finite number > 0");
-    key->ptr = sp + 1;
-    key->len = line.len - tlen - 1;
-}
 
 static uint64_t xorshift_mult64(uint64_t x) {
     x ^= x >> 12;
@@ -137,17 +55,16 @@ static int rank_cmp(const void *pa, const void *pb) {
 
 int main(void) {
     size_t in_len;
-    char *input = read_all(&in_len);
-    cursor_t cur = {input, input + in_len};
+    char *input;
+    cursor_t cur;
     bytes_t line;
-    const char *sp;
     uint64_t N, R;
 
+    program = "rendezvous";
+    input = read_all(&in_len);
+    cur = (cursor_t){input, input + in_len};
     if (!next_line(&cur, &line)) die("missing header line \"N R\"");
-    sp = memchr(line.ptr, ' ', line.len);
-    if (sp == NULL || parse_u64(line.ptr, (size_t)(sp - line.ptr), &N) != 0 ||
-        parse_u64(sp + 1, line.len - (size_t)(sp - line.ptr) - 1, &R) != 0)
-        die("header line must be \"N R\"");
+    if (parse_u64_pair(line.ptr, line.len, &N, &R) != 0) die("header line must be \"N R\"");
     if (N < 1) die("N must be >= 1");
     if (R < 1 || R > N) die("R must satisfy 1 <= R <= N");
 
@@ -160,7 +77,7 @@ int main(void) {
     for (uint64_t i = 0; i < N; i++) {
         bytes_t key;
         if (!next_line(&cur, &line)) die("fewer node lines than N");
-        parse_node(line, &weight[i], &key);
+        parse_weighted_key(line, "node", &weight[i], &key);
         nhash[i] = (uint64_t)XXH64(key.ptr, key.len, 0);
         if (weight[i] != weight[0]) all_equal = 0;
     }
