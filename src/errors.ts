@@ -18,7 +18,6 @@ export const ERROR_EXIT: Record<string, ExitCode> = {
   RS_CHECK_FAILED: EXIT.checkFailed,
   RS_USAGE: EXIT.badInput,
   RS_BAD_FILE: EXIT.badInput,
-  RS_BAD_MEMBERS: EXIT.badInput,
   RS_BAD_RING: EXIT.badInput,
   RS_BAD_PLAN: EXIT.badInput,
   RS_UNREACHABLE: EXIT.unreachable,
@@ -57,10 +56,6 @@ export function usageError(message: string, hint?: string): RingsideError {
 
 export function fileError(message: string, hint?: string, cause?: unknown): RingsideError {
   return new RingsideError('RS_BAD_FILE', message, hint, { cause });
-}
-
-export function membersError(message: string, hint?: string): RingsideError {
-  return new RingsideError('RS_BAD_MEMBERS', message, hint);
 }
 
 export function ringError(message: string, hint?: string): RingsideError {

@@ -26,10 +26,8 @@ export default class Owner extends RingsideCommand {
 
   async run(): Promise<OwnerRecord[]> {
     const { flags, argv } = await this.parse(Owner);
-    const args = argv as string[];
-    const stray = args.find((arg) => arg.startsWith('-'));
-    if (stray !== undefined) throw usageError(`unknown flag ${stray}`, 'see ringside owner --help; put keys that start with - after --');
-    const keys = [...args, ...(flags['keys-file'] ? await readKeysFile(flags['keys-file']) : [])];
+    // oclif rejects unknown flags itself; keys starting with - go after --.
+    const keys = [...(argv as string[]), ...(flags['keys-file'] ? await readKeysFile(flags['keys-file']) : [])];
     if (keys.length === 0) throw usageError('no keys given', 'pass keys as arguments or --keys-file FILE');
     const snapshot = await loadMembership(sourceOptions(flags));
     const { ring, addrs } = clusterRing(snapshot, clusterRingOptions(flags));

@@ -79,6 +79,12 @@ describe('ringside owner', () => {
     expect(weighted.nodes.map((n) => n.weight)).toEqual([1, 2, 1, 1]);
   });
 
+  it('takes keys that start with - after --', async () => {
+    const result = await runCli(['owner', '--json', '--members', cluster, '--', '-weird-key', '--also']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as OwnerJson[]).map((o) => o.key)).toEqual(['-weird-key', '--also']);
+  });
+
   it('prints a table for people', async () => {
     const result = await runCli(['owner', 'user:1', '--members', cluster]);
     expect(result.code).toBe(0);
