@@ -6,7 +6,10 @@
 //    lookups per second (goal: at least 5x ringpop);
 // 2. building a 1,000-node ring (100 points each): first build in a fresh process and best of 5
 //    (goal: at least 10x faster than ringpop);
-// 3. plan for 1,000 nodes x 256 vnodes, one node added (goal: under 200 ms).
+// 3. plan for 1,000 nodes x 256 vnodes, one node added (goal: under 200 ms);
+// 4. the Serf observer beside Serf itself (bench/observer-bench.js): time to a complete
+//    membership beside `serf members` over RPC, detection lag behind the agents after kill -9,
+//    and decoding a synthesized 10,000-member push-pull.
 // Runs alternate between the two tools, three rounds each; the median round is reported.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,6 +57,7 @@ for (let r = 0; r < ROUNDS; r++) {
   builds.ringside.push(node(`${root}bench/ring-bench.js`, buildArgs));
 }
 const plans = rounds(() => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
+const observer = JSON.parse(execFileSync(process.execPath, ['--expose-gc', `${root}bench/observer-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
 
 const rs = median(lookups.ringside);
 const rp = median(lookups.ringpop);
@@ -69,13 +73,27 @@ const rows = [
   ['plan 1,000 nodes x 256 vnodes, +1 node, best of 5', `${fmt(plan.best)} ms`, '-', '', '< 200 ms'],
   ['plan 1,000 nodes x 256 vnodes, +1 node, first in process', `${fmt(plan.first)} ms`, '-', '', '< 200 ms'],
 ];
+const { cluster, bigState } = observer;
+const observerRows = [
+  ['complete membership, 5 encrypted agents: command', `${fmt(cluster.membersCommandMs.ringside)} ms`, `${fmt(cluster.membersCommandMs.serf)} ms`, `${fmt(cluster.membersCommandMs.ringside / cluster.membersCommandMs.serf)}x slower`, ''],
+  ['complete membership: the gossip exchange in-process', `${fmt(cluster.observerStartMs)} ms`, '-', '', ''],
+  ['kill -9 detected, after serf members shows failed: passive', `${cluster.detection.passiveLagMs} ms`, `0 ms (${fmt(cluster.detection.agentsAfterKillMs / 1000)} s after kill)`, '', '<= 3000 ms'],
+  ['kill -9 detected, after serf members shows failed: member', `${cluster.detection.memberLagMs} ms`, '0 ms', '', '<= 500 ms'],
+  [`decode a ${bigState.members}-member push-pull (synthesized, ${fmt(bigState.wireBytes / 1024, 0)} KiB on the wire)`, `${fmt(bigState.decodeMs)} ms, +${fmt(bigState.retainedHeapMB)} MiB heap`, '-', '', '< 1 s'],
+];
 const header = ['benchmark', 'ringside', 'ringpop 10.21.0', 'ratio', 'goal'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(`node ${process.version}, ${ROUNDS} alternating rounds, median shown; answers identical on ${keys.length} keys`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));
+const observerHeader = ['benchmark', 'ringside', 'serf 0.8.2-dev', 'ratio', 'goal'];
+const observerWidths = observerHeader.map((h, i) => Math.max(h.length, ...observerRows.map((r) => r[i].length)));
+const observerLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(observerWidths[i]) : c.padStart(observerWidths[i]))).join('  ');
+console.log('');
+console.log(observerLine(observerHeader));
+for (const row of observerRows) console.log(observerLine(row));
 
 mkdirSync(`${root}bench/.results`, { recursive: true });
-const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
+const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
 writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

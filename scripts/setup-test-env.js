@@ -3,7 +3,8 @@
 // `npm test` works on a fresh machine:
 // - the real ringpop 10.21.0 peer (test/peers/ringpop, its own lockfile, no install scripts);
 // - a C compiler and Debian's libxxhash, for the independent reference implementations in
-//   test/reference (installed with apt-get when running as root; otherwise it says what to run).
+//   test/reference, and Debian's serf, the real peer of the observer tests (installed with
+//   apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev'];
+const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf'];
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -41,18 +42,23 @@ function hasCompilerAndXxhash() {
   return probe.status === 0;
 }
 
+function hasSerf() {
+  return spawnSync('serf', ['version']).status === 0;
+}
+
 function installDebianPackages() {
-  if (hasCompilerAndXxhash()) return;
+  if (hasCompilerAndXxhash() && hasSerf()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {
-    fail(`the test suite needs a C compiler and libxxhash: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
+    fail(`the test suite needs a C compiler, libxxhash and serf: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
   }
   log(`installing ${DEBIAN_PACKAGES.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { stdio: 'inherit', env });
   if (!hasCompilerAndXxhash()) fail('cc still cannot build against libxxhash after installing it');
+  if (!hasSerf()) fail('serf still does not run after installing it');
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);

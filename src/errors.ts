@@ -22,6 +22,8 @@ export const ERROR_EXIT: Record<string, ExitCode> = {
   RS_BAD_PLAN: EXIT.badInput,
   RS_UNREACHABLE: EXIT.unreachable,
   RS_UNDECODABLE: EXIT.unreachable,
+  RS_SANDBOX_EXISTS: EXIT.badInput,
+  RS_SANDBOX_FAILED: EXIT.unreachable,
   RS_NO_PRIVILEGE: EXIT.noPrivilege,
   RS_NO_CAPABILITY: EXIT.noPrivilege,
 };

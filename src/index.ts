@@ -25,3 +25,21 @@ export { selectRingMembers, OBSERVER_TAG, OBSERVER_TAG_VALUE } from './cluster/r
 
 export { RingsideError, EXIT } from './errors.js';
 export { parseDuration, parseSize } from './units.js';
+
+export {
+  sandboxUp,
+  sandboxDown,
+  sandboxStatus,
+  defaultStateDir,
+  findSerf,
+  serfMembers,
+  SANDBOX_TAG,
+  type SandboxUpOptions,
+  type SandboxUpResult,
+  type SandboxDownOptions,
+  type SandboxDownResult,
+  type SandboxStatusOptions,
+  type SandboxStatusResult,
+  type SandboxAgent,
+  type SerfMember,
+} from './sandbox/index.js';

@@ -3,6 +3,16 @@ import { Flags } from '@oclif/core';
 import { ALGORITHMS } from '../ring/types.js';
 
 export const sourceFlags = {
+  join: Flags.string({ helpValue: 'HOST:PORT', multiple: true, description: 'seed members of a live cluster (gossip port, e.g. 7946 for Serf, 8301 for Consul LAN)' }),
+  protocol: Flags.string({ helpValue: 'serf|memberlist', default: 'serf', description: "live: serf (memberlist plus Serf's tags and left/failed) or plain memberlist" }),
+  mode: Flags.string({ helpValue: 'passive|member', default: 'passive', description: 'live: passive reads state without joining; member joins as a tagged observer and leaves on exit' }),
+  'encrypt-key': Flags.string({ helpValue: 'BASE64', description: 'gossip encryption key (or RINGSIDE_GOSSIP_KEY); never printed' }),
+  'keyring-file': Flags.string({ helpValue: 'FILE', description: "gossip keyring: Serf's JSON array of base64 keys, primary first" }),
+  timeout: Flags.string({ helpValue: 'DURATION', default: '5s', description: 'give up reaching the cluster after this long' }),
+  interval: Flags.string({ helpValue: 'DURATION', default: '1s', description: 'passive: how often to poll a member' }),
+  bind: Flags.string({ helpValue: 'HOST:PORT', description: 'member mode: where to listen for gossip (default: a free port)' }),
+  advertise: Flags.string({ helpValue: 'IP', description: 'member mode: the address members reach ringside at' }),
+  'gossip-label': Flags.string({ helpValue: 'LABEL', description: 'memberlist >= 0.3.0 gossip label (e.g. a Consul admin partition or network segment)' }),
   members: Flags.string({
     helpValue: 'FILE',
     description: 'offline: static member list, one "HOST:PORT [NAME] [TAG=VALUE...]" per line, or a JSON array of {"name","addr","tags"}',
@@ -24,6 +34,16 @@ export const ringFlags = {
 };
 
 export interface SourceFlagValues {
+  join?: string[];
+  protocol?: string;
+  mode?: string;
+  'encrypt-key'?: string;
+  'keyring-file'?: string;
+  timeout?: string;
+  interval?: string;
+  bind?: string;
+  advertise?: string;
+  'gossip-label'?: string;
   members?: string;
   snapshot?: string;
   filter?: string[];

@@ -4,12 +4,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileError, usageError } from '../errors.js';
+import { type LiveSourceOptions, observeOnce } from './live.js';
 import { parseMembers } from './members-file.js';
 import { createSnapshot, isSnapshotDocument, type MembershipSnapshot, parseSnapshot } from './snapshot.js';
 
 export interface SourceOptions {
   membersFile?: string;
   snapshotFile?: string;
+  /** A live cluster (`--join`), observed once. */
+  live?: LiveSourceOptions;
 }
 
 export async function readTextFile(path: string, what: string): Promise<string> {
@@ -40,12 +43,14 @@ function looksLikeSnapshot(text: string): boolean {
 }
 
 export async function loadMembership(options: SourceOptions): Promise<MembershipSnapshot> {
-  const { membersFile, snapshotFile } = options;
-  if (membersFile !== undefined && snapshotFile !== undefined) throw usageError('give either --members or --snapshot, not both');
+  const { membersFile, snapshotFile, live } = options;
+  const given = [membersFile !== undefined, snapshotFile !== undefined, live !== undefined].filter(Boolean).length;
+  if (given > 1) throw usageError('give one cluster source: --join, --members or --snapshot');
+  if (live !== undefined) return observeOnce(live);
   if (snapshotFile !== undefined) {
     const snapshot = parseSnapshot(await readTextFile(snapshotFile, 'snapshot'), snapshotFile);
     return snapshot;
   }
   if (membersFile !== undefined) return loadMembershipFile(membersFile);
-  throw usageError('no cluster given', 'pass --members FILE or --snapshot FILE');
+  throw usageError('no cluster given', 'pass --join HOST:PORT, --members FILE or --snapshot FILE');
 }

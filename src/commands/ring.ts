@@ -28,7 +28,8 @@ export default class Ring extends RingsideCommand {
 
 function render(report: RingReport): string {
   const effective = report.replicas > 1;
-  const table = renderTable(report.nodes, [
+  const rows = [...report.nodes].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  const table = renderTable(rows, [
     { header: 'NODE', value: (n) => n.node },
     { header: 'ADDR', value: (n) => n.addr ?? '' },
     ...(report.nodes.some((n) => n.weight !== 1) ? [{ header: 'WEIGHT', value: (n: RingReport['nodes'][number]) => String(n.weight), align: 'right' as const }] : []),

@@ -10,11 +10,10 @@ import { sourceOptions } from '../cli/options.js';
 export default class Snapshot extends RingsideCommand {
   static override summary = 'Write the membership and where it came from to a versioned JSON file';
   static override description = 'Offline commands read it back with --snapshot FILE and answer exactly as they would have against the cluster.';
-  static override examples = ['<%= config.bin %> snapshot -o cluster.json --members examples/cluster.txt'];
+  static override examples = ['<%= config.bin %> snapshot -o cluster.json --join 127.0.0.1:7946', '<%= config.bin %> snapshot -o cluster.json --members examples/cluster.txt'];
 
   static override flags = {
-    members: sourceFlags.members,
-    snapshot: sourceFlags.snapshot,
+    ...sourceFlags,
     output: Flags.string({ char: 'o', helpValue: 'FILE', required: true, description: 'where to write the snapshot' }),
   };
 

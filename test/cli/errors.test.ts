@@ -20,8 +20,8 @@ afterAll(files.cleanup);
 const good = files.path('good.txt');
 
 const cases: [string, string[], number, RegExp][] = [
-  ['no cluster source', ['ring'], 2, /no cluster given \(pass --members FILE or --snapshot FILE\)/],
-  ['both sources', ['ring', '--members', good, '--snapshot', good], 2, /either --members or --snapshot/],
+  ['no cluster source', ['ring'], 2, /no cluster given \(pass --join HOST:PORT, --members FILE or --snapshot FILE\)/],
+  ['both sources', ['ring', '--members', good, '--snapshot', good], 2, /give one cluster source: --join, --members or --snapshot/],
   ['missing file', ['ring', '--members', files.path('nope.txt')], 2, /does not exist/],
   ['a directory', ['ring', '--members', files.dir], 2, /is a directory/],
   ['empty membership', ['ring', '--members', files.path('empty.txt')], 2, /lists no members/],

@@ -1,0 +1,87 @@
+/**
+ * Live cluster sources: `--join HOST:PORT...` with `--protocol` and `--mode` become an observer
+ * (src/protocols/serf), and a one-shot command gets a snapshot of what it saw.
+ */
+import { networkInterfaces } from 'node:os';
+import { usageError } from '../errors.js';
+import { keyringFrom } from '../protocols/memberlist/keys.js';
+import { MemberObserver } from '../protocols/serf/member-observer.js';
+import { PassiveObserver } from '../protocols/serf/passive-observer.js';
+import { type HostPort, parseHostPort } from './member.js';
+import type { ClusterObserver } from './observer.js';
+import { createSnapshot, type MembershipSnapshot } from './snapshot.js';
+
+export const LIVE_PROTOCOLS = ['serf', 'memberlist'] as const;
+export const OBSERVE_MODES = ['passive', 'member'] as const;
+
+export interface LiveSourceOptions {
+  join: readonly string[];
+  protocol: string;
+  mode: string;
+  encryptKey?: string;
+  keyringFile?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  intervalMs: number;
+  /** member mode: where to listen, HOST:PORT (default: 127.0.0.1:0 for loopback seeds, else 0.0.0.0:0). */
+  bind?: string;
+  /** member mode: the IP address members reach us at. */
+  advertise?: string;
+  /** memberlist >= 0.3.0 gossip label. */
+  label?: string;
+}
+
+function parseSeeds(join: readonly string[]): HostPort[] {
+  return join.map((text) => {
+    const seed = parseHostPort(text);
+    if (!seed) throw usageError(`--join ${text} is not HOST:PORT`, 'give a gossip address such as 10.0.0.1:7946');
+    return seed;
+  });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1';
+}
+
+/** The first non-internal IPv4 address, for members to reach a member-mode observer. */
+function defaultAdvertise(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  throw usageError('cannot tell which address members can reach this host at', 'give --advertise IP');
+}
+
+export async function createObserver(options: LiveSourceOptions): Promise<ClusterObserver> {
+  const seeds = parseSeeds(options.join);
+  if (seeds.length === 0) throw usageError('no seeds given', 'pass --join HOST:PORT');
+  if (!(LIVE_PROTOCOLS as readonly string[]).includes(options.protocol)) throw usageError(`--protocol ${options.protocol} is not supported here`, `use ${LIVE_PROTOCOLS.join(' or ')}`);
+  if (!(OBSERVE_MODES as readonly string[]).includes(options.mode)) throw usageError(`--mode ${options.mode} is not passive or member`);
+  const keyring = await keyringFrom({ ...(options.encryptKey !== undefined ? { encryptKey: options.encryptKey } : {}), ...(options.keyringFile !== undefined ? { keyringFile: options.keyringFile } : {}), ...(options.env ? { env: options.env } : {}) });
+  const gossip = {
+    flavour: options.protocol as 'serf' | 'memberlist',
+    timeoutMs: options.timeoutMs,
+    ...(keyring ? { keyring } : {}),
+    ...(options.label ? { label: options.label } : {}),
+  };
+  if (options.mode === 'passive') return new PassiveObserver({ ...gossip, seeds, intervalMs: options.intervalMs });
+  const loopback = seeds.every((s) => isLoopback(s.host));
+  const bind = options.bind !== undefined ? parseHostPort(options.bind) : { host: loopback ? '127.0.0.1' : '0.0.0.0', port: 0 };
+  if (!bind) throw usageError(`--bind ${options.bind} is not HOST:PORT`);
+  const advertise = options.advertise ?? (bind.host === '0.0.0.0' || bind.host === '::' ? defaultAdvertise() : bind.host);
+  return new MemberObserver({ ...gossip, seeds, bind, advertise });
+}
+
+/** Observes until the first complete membership, then stops (a member leaves gracefully). */
+export async function observeOnce(options: LiveSourceOptions): Promise<MembershipSnapshot> {
+  const observer = await createObserver(options);
+  await observer.start();
+  try {
+    return snapshotOf(observer);
+  } finally {
+    await observer.stop();
+  }
+}
+
+export function snapshotOf(observer: ClusterObserver): MembershipSnapshot {
+  return createSnapshot({ protocol: observer.protocol, mode: observer.mode, seeds: [...observer.seeds], observedAt: new Date().toISOString(), source: 'live' }, observer.members());
+}

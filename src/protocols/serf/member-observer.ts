@@ -1,0 +1,424 @@
+/**
+ * Member observation (CLI `--mode member`): joins the gossip under its own name with the tag
+ * `ringside=observer` and does a member's duties so the cluster never marks it failed
+ * (memberlist.md 6.3): answers pings and indirect pings (with nacks), refutes suspicion of
+ * itself with a higher incarnation (and Serf leave intents with a newer join intent), serves
+ * TCP pings and push-pulls, and leaves gracefully: Serf leave intent first, then memberlist's
+ * dead-from-self, never in one compound (receivers process a compound last-in first-out).
+ *
+ * It does not re-gossip other members' messages (nobody requires it); its own broadcasts go
+ * directly to a few members, repeated over a few gossip intervals. It hears membership changes
+ * as gossip, so it reports them as fast as the agents themselves.
+ */
+import { randomInt } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RemoteInfo } from 'node:dgram';
+import { formatHostPort, type HostPort } from '../../cluster/member.js';
+import type { ClusterObserver, MemberView } from '../../cluster/observer.js';
+import { OBSERVER_TAG, OBSERVER_TAG_VALUE } from '../../cluster/ring-members.js';
+import { RingsideError } from '../../errors.js';
+import { MsgpackError } from '../msgpack/decode.js';
+import { OBSERVER_DEFAULTS } from '../memberlist/config.js';
+import { encodeMessage, type Message } from '../memberlist/messages.js';
+import { decodePacket, encodeCompound, sealPacket } from '../memberlist/packet.js';
+import { encodePushPull, type PushNodeState, type PushPull } from '../memberlist/push-pull.js';
+import { openStream, sealStream, StreamError } from '../memberlist/stream.js';
+import { PacketSocket, StreamListener } from '../memberlist/transport.js';
+import { LamportClock } from './clock.js';
+import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView } from './exchange.js';
+import { ipString } from './membership.js';
+import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeLeaveIntent, encodeSerfPushPull } from './messages.js';
+import { ObservedMembership } from './observed-membership.js';
+import { collectViews } from './passive-observer.js';
+import { encodeTags } from './tags.js';
+
+export interface MemberObserverOptions extends GossipOptions {
+  seeds: HostPort[];
+  /** Where to listen for UDP and TCP (the same port); port 0 picks a free one. */
+  bind: HostPort;
+  /** The IP address members reach us at (defaults to the bind address). */
+  advertise: string;
+  name?: string;
+  tags?: Record<string, string>;
+}
+
+/** A unique observer name: reusing a live member's name makes Serf vote the real node out. */
+export function observerName(): string {
+  return `ringside-${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 32)}-${process.pid}-${randomInt(0x10000).toString(16)}`;
+}
+
+export function ipBytes(host: string): Uint8Array {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return Uint8Array.from(host.split('.').map(Number));
+  const [head = '', tail = ''] = host.split('::');
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const left = parse(head);
+  const right = host.includes('::') ? parse(tail) : [];
+  const groups = host.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill(0), ...right] : left;
+  if (groups.length !== 8 || groups.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) throw new RangeError(`cannot advertise ${host}: not an IP address`);
+  return Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff]));
+}
+
+export class MemberObserver extends ObservedMembership implements ClusterObserver {
+  readonly mode = 'member' as const;
+  readonly seeds: readonly string[];
+  readonly name: string;
+  private readonly clock = new LamportClock();
+  private readonly eventClock = new LamportClock();
+  private readonly queryClock = new LamportClock();
+  private readonly pendingAcks = new Map<number, () => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly meta: Uint8Array;
+  private readonly addr: Uint8Array;
+  private incarnation: number;
+  private statusLTime = 0;
+  private seq = randomInt(1 << 30);
+  private leaving = false;
+  private udp: PacketSocket | undefined;
+  private tcp: StreamListener | undefined;
+  private port = 0;
+
+  constructor(private readonly options: MemberObserverOptions) {
+    super(options.flavour);
+    this.seeds = options.seeds.map(formatHostPort);
+    this.name = options.name ?? observerName();
+    this.meta = encodeTags({ ...(options.tags ?? {}), [OBSERVER_TAG]: OBSERVER_TAG_VALUE });
+    this.addr = ipBytes(options.advertise);
+    // Agents remember a name's last incarnation; starting from the clock beats any earlier one.
+    this.incarnation = Math.floor(Date.now() / 1000) >>> 0;
+  }
+
+  get protocol(): 'serf' | 'memberlist' {
+    return this.options.flavour;
+  }
+
+  /** The address other members reach this observer at. */
+  get address(): string {
+    return formatHostPort({ host: this.options.advertise, port: this.port });
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.table.applyAlive(this.selfAlive());
+    this.statusLTime = this.clock.increment();
+    this.table.applyIntent('join', this.name, this.statusLTime);
+    const deadline = Date.now() + this.options.timeoutMs;
+    let failure: RingsideError | undefined;
+    for (const seed of this.options.seeds) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      try {
+        this.mergeView(await this.exchange(seed, true, left));
+        this.announce();
+        this.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
+        return;
+      } catch (error) {
+        failure = exchangeFailure(formatHostPort(seed), error);
+      }
+    }
+    await this.close();
+    throw failure ?? new RingsideError('RS_UNREACHABLE', 'no seed could be joined', 'check --join and --timeout');
+  }
+
+  views(): Promise<MemberView[]> {
+    return collectViews(this.table, this.options, (target) => this.exchange(target, false, this.options.timeoutMs));
+  }
+
+  /** Leaves gracefully (Serf leave intent, then memberlist dead-from-self), then closes. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.clearListeners();
+    if (this.udp && !this.leaving) {
+      this.leaving = true;
+      this.statusLTime = this.clock.increment();
+      await this.broadcast([encodeMessage({ type: 'user', payload: encodeLeaveIntent(this.statusLTime, this.name) })]);
+      await this.broadcast([encodeMessage({ type: 'dead', incarnation: this.incarnation, node: this.name, from: this.name })]);
+      await this.sleep(OBSERVER_DEFAULTS.leavePropagateMs);
+    }
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all([this.udp?.close(), this.tcp?.close()]);
+  }
+
+  private async listen(): Promise<void> {
+    const { host, port } = this.options.bind;
+    const limits = { timeoutMs: 10_000, maxBytes: OBSERVER_DEFAULTS.maxStreamBytes + 1024 };
+    // TCP first (port 0 picks one), then UDP on the same port; retry if UDP's is taken.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const tcp = await StreamListener.listen(host, port, (data, remote) => this.onStream(data, remote), limits).catch((error: NodeJS.ErrnoException) => {
+        throw new RingsideError('RS_USAGE', `cannot listen on ${formatHostPort(this.options.bind)} (${error.code ?? error.message})`, 'choose another --bind address or port');
+      });
+      try {
+        this.udp = await PacketSocket.bind(host, tcp.port, (data, from) => this.onPacket(data, from));
+        this.tcp = tcp;
+        this.port = tcp.port;
+        return;
+      } catch (error) {
+        await tcp.close();
+        if (port !== 0) throw new RingsideError('RS_USAGE', `cannot listen on udp ${formatHostPort(this.options.bind)} (${(error as NodeJS.ErrnoException).code})`, 'choose another --bind port');
+      }
+    }
+    throw new RingsideError('RS_USAGE', 'could not find a port free for both UDP and TCP', 'give --bind HOST:PORT');
+  }
+
+  private selfAlive(): PushNodeState & { node: string } {
+    return { node: this.name, name: this.name, addr: this.addr, port: this.port, meta: this.meta, vsn: OBSERVER_DEFAULTS.vsn, incarnation: this.incarnation, state: 'alive' };
+  }
+
+  /** Our side of a push-pull: only ourselves, and our own Serf intent. */
+  private localState(join: boolean): PushPull {
+    const self = this.selfAlive();
+    const userState =
+      this.options.flavour === 'serf'
+        ? encodeSerfPushPull({ ltime: this.clock.time, self: this.name, selfLTime: this.statusLTime, leaving: this.leaving, eventLTime: this.eventClock.time, queryLTime: this.queryClock.time })
+        : new Uint8Array(0);
+    return { join, nodes: [{ ...self, state: this.leaving ? 'left' : 'alive' }], userState };
+  }
+
+  private exchange(target: HostPort, join: boolean, timeoutMs: number): Promise<RemoteView> {
+    return this.counted(() => pushPullWith(target.host, target.port, this.localState(join), { ...this.options, timeoutMs }));
+  }
+
+  private async antiEntropy(): Promise<void> {
+    const peers = this.peers();
+    const peer = peers[randomInt(Math.max(1, peers.length))];
+    if (!peer || this.leaving) return;
+    try {
+      this.mergeView(await this.exchange(peer, false, this.options.timeoutMs));
+    } catch (error) {
+      this.drops.add(exchangeFailure(formatHostPort(peer), error).message.replace(/^[^:]*: /, 'push-pull: '));
+    }
+  }
+
+  /** Merges a member's full state, refuting anything it says about us. */
+  private mergeView(view: RemoteView): void {
+    if (view.serf) {
+      this.clock.witness(view.serf.ltime - 1);
+      this.eventClock.witness(view.serf.eventLTime - 1);
+      this.queryClock.witness(view.serf.queryLTime - 1);
+    }
+    const self = view.pushPull.nodes.find((n) => n.name === this.name);
+    const others = { ...view.pushPull, nodes: view.pushPull.nodes.filter((n) => n.name !== this.name) };
+    let changed = this.table.applyView(others, view.serf ? { ...view.serf, statusLTimes: new Map([...view.serf.statusLTimes].filter(([n]) => n !== this.name)) } : undefined);
+    if (self && self.incarnation >= this.incarnation && (self.state !== 'alive' || self.incarnation > this.incarnation)) this.refute(self.incarnation);
+    if (view.serf?.leftMembers.includes(this.name) && !this.leaving) this.reassertJoin();
+    changed = this.restoreSelf() || changed;
+    if (changed) this.notify();
+  }
+
+  /** Keeps our own record alive in the table whatever others said. */
+  private restoreSelf(): boolean {
+    const own = this.table.record(this.name);
+    if (own && own.state === 'alive' && own.incarnation === this.incarnation) return false;
+    this.table.applyAlive(this.selfAlive());
+    return true;
+  }
+
+  /** Members to talk to: alive or suspect, not us. */
+  private peers(): HostPort[] {
+    const out: HostPort[] = [];
+    for (const name of this.table.names()) {
+      if (name === this.name) continue;
+      const record = this.table.record(name);
+      if (!record || record.reaped || (record.state !== 'alive' && record.state !== 'suspect')) continue;
+      const host = ipString(record.addr);
+      if (host) out.push({ host, port: record.port });
+    }
+    return out;
+  }
+
+  private announce(): void {
+    void this.broadcast([encodeMessage({ type: 'alive', ...this.selfAlive() }), ...(this.options.flavour === 'serf' ? [encodeMessage({ type: 'user', payload: encodeJoinIntent(this.statusLTime, this.name) })] : [])]);
+  }
+
+  /** SWIM refutation: an incarnation above the accusation, announced directly. */
+  private refute(accused: number): void {
+    this.incarnation = Math.max(this.incarnation + 1, accused + 1) >>> 0;
+    this.table.applyAlive(this.selfAlive());
+    void this.broadcast([encodeMessage({ type: 'alive', ...this.selfAlive() })]);
+  }
+
+  /** Serf-level refutation of a leave intent about us: a newer join intent. */
+  private reassertJoin(): void {
+    this.statusLTime = this.clock.increment();
+    this.table.applyIntent('join', this.name, this.statusLTime);
+    void this.broadcast([encodeMessage({ type: 'user', payload: encodeJoinIntent(this.statusLTime, this.name) })]);
+  }
+
+  /** Sends messages (one compound) to a few members, several rounds apart. */
+  private async broadcast(messages: Uint8Array[]): Promise<void> {
+    const body = messages.length === 1 ? (messages[0] as Uint8Array) : encodeCompound(messages);
+    const packet = sealPacket(body, { crc: true, ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) });
+    for (let round = 0; round < OBSERVER_DEFAULTS.broadcastRounds && !this.stopped; round++) {
+      const peers = this.peers();
+      for (let i = peers.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [peers[i], peers[j]] = [peers[j] as HostPort, peers[i] as HostPort];
+      }
+      for (const peer of peers.slice(0, OBSERVER_DEFAULTS.broadcastFanout)) this.udp?.send(packet, peer.host, peer.port);
+      if (round + 1 < OBSERVER_DEFAULTS.broadcastRounds) await this.sleep(OBSERVER_DEFAULTS.broadcastIntervalMs);
+    }
+  }
+
+  private send(message: Message, host: string, port: number): void {
+    const packet = sealPacket(encodeMessage(message), { ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) });
+    this.udp?.send(packet, host, port);
+  }
+
+  private onPacket(data: Uint8Array, from: RemoteInfo): void {
+    if (this.stopped) return;
+    this.counters.packetsReceived++;
+    const decoded = decodePacket(data, { ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) });
+    for (const reason of decoded.dropped) this.drops.add(reason);
+    let changed = false;
+    for (const message of decoded.messages) {
+      try {
+        changed = this.handle(message, from) || changed;
+      } catch (error) {
+        if (!(error instanceof MsgpackError)) throw error;
+        this.drops.add(error.message);
+      }
+    }
+    if (changed) this.notify();
+  }
+
+  /** Handles one gossip message; returns whether the membership changed. */
+  private handle(message: Message, from: RemoteInfo): boolean {
+    switch (message.type) {
+      case 'ping': {
+        if (message.node !== '' && message.node !== this.name) return false;
+        const to = message.sourceAddr && message.sourcePort ? { host: ipString(message.sourceAddr), port: message.sourcePort } : { host: from.address, port: from.port };
+        if (to.host) this.send({ type: 'ack', seqNo: message.seqNo, payload: new Uint8Array(0) }, to.host, to.port);
+        return false;
+      }
+      case 'indirect-ping':
+        this.forwardProbe(message, from);
+        return false;
+      case 'ack':
+        this.pendingAcks.get(message.seqNo)?.();
+        return false;
+      case 'nack':
+      case 'err':
+        return false;
+      case 'alive':
+        if (message.node === this.name) {
+          const same = message.incarnation === this.incarnation && Buffer.compare(Buffer.from(message.meta), Buffer.from(this.meta)) === 0;
+          if (message.incarnation >= this.incarnation && !same && !this.leaving) this.refute(message.incarnation);
+          return false;
+        }
+        return this.table.applyAlive(message);
+      case 'suspect':
+      case 'dead':
+        if (message.node === this.name) {
+          if (message.incarnation >= this.incarnation && !this.leaving) this.refute(message.incarnation);
+          return false;
+        }
+        return message.type === 'suspect' ? this.table.applySuspect(message) : this.table.applyDead(message);
+      case 'user':
+        return this.handleSerf(message.payload);
+    }
+  }
+
+  private handleSerf(payload: Uint8Array): boolean {
+    if (this.options.flavour !== 'serf' || payload.length === 0) return false;
+    const message = decodeSerfMessage(payload);
+    switch (message.type) {
+      case 'join':
+      case 'leave':
+        this.clock.witness(message.ltime);
+        if (message.node === this.name) {
+          if (message.type === 'leave' && !this.leaving) this.reassertJoin();
+          return false;
+        }
+        return this.table.applyIntent(message.type, message.node, message.ltime);
+      case 'user-event':
+        this.eventClock.witness(message.ltime);
+        return false;
+      case 'query':
+        this.queryClock.witness(message.ltime);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** Pings a target for a member that could not reach it; acks back, or nacks when asked. */
+  private forwardProbe(request: Extract<Message, { type: 'indirect-ping' }>, from: RemoteInfo): void {
+    const target = ipString(request.target);
+    const replyTo = request.sourceAddr && request.sourcePort ? { host: ipString(request.sourceAddr), port: request.sourcePort } : { host: from.address, port: from.port };
+    if (!target || !replyTo.host) return;
+    const seq = (this.seq = (this.seq + 1) >>> 0);
+    const timer = setTimeout(() => {
+      this.pendingAcks.delete(seq);
+      this.timers.delete(timer);
+      if (request.nack) this.send({ type: 'nack', seqNo: request.seqNo }, replyTo.host, replyTo.port);
+    }, OBSERVER_DEFAULTS.probeTimeoutMs);
+    this.timers.add(timer);
+    this.pendingAcks.set(seq, () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+      this.pendingAcks.delete(seq);
+      this.send({ type: 'ack', seqNo: request.seqNo, payload: new Uint8Array(0) }, replyTo.host, replyTo.port);
+    });
+    this.send({ type: 'ping', seqNo: seq, node: request.node, sourceAddr: this.addr, sourcePort: this.port, sourceNode: this.name }, target, request.port);
+  }
+
+  /** TCP: a ping gets an ack; a push-pull gets our state and is merged. */
+  private onStream(data: Uint8Array, remote: { address: string; port: number }): Uint8Array | null | undefined {
+    const options = { ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) };
+    let message;
+    try {
+      message = openStream(data, { ...options, acceptLabel: true });
+    } catch (error) {
+      // A message still arriving decodes as truncated; anything else is not for us.
+      if (error instanceof StreamError && error.code === 'malformed') return undefined;
+      this.drops.add(error instanceof Error ? `stream from ${remote.address}: ${error.message}` : 'stream error');
+      return null;
+    }
+    switch (message.type) {
+      case 'ping':
+        if (message.ping.node !== '' && message.ping.node !== this.name) return null;
+        return sealStream(encodeMessage({ type: 'ack', seqNo: message.ping.seqNo, payload: new Uint8Array(0) }), { ...options, dialer: false });
+      case 'push-pull': {
+        const reply = sealStream(encodePushPull({ ...this.localState(message.pushPull.join), join: message.pushPull.join }), { ...options, dialer: false });
+        try {
+          this.mergeView({ pushPull: message.pushPull, ...(this.options.flavour === 'serf' && message.pushPull.userState.length > 0 ? { serf: decodeSerfPushPull(message.pushPull.userState) } : {}) });
+        } catch (error) {
+          if (!(error instanceof MsgpackError)) throw error;
+          this.drops.add(`push-pull from ${remote.address}: ${error.message}`);
+        }
+        return reply;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private every(ms: number, task: () => void): void {
+    const run = (): void => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.stopped) return;
+        task();
+        run();
+      }, ms);
+      timer.unref();
+      this.timers.add(timer);
+    };
+    run();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+}

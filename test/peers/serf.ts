@@ -1,0 +1,132 @@
+/**
+ * Real serf agents for tests, built on the sandbox library: `startSerfCluster()` starts N agents
+ * on loopback in a temporary state dir and hands back their addresses and PIDs, a way to read
+ * `serf members`, to crash or gracefully remove one agent, and `stop()`.
+ *
+ * Call `stop()` in afterAll or finally: it stops every agent by PID (checked against /proc, so a
+ * recycled PID is never hit) even when a test failed half-way, and removes the temp dir. As a
+ * last resort, agents of clusters never stopped are SIGKILLed when the test process exits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSandboxAgent, signalAgent } from '../../src/sandbox/agent-process.js';
+import { type SerfMember, serfMembers } from '../../src/sandbox/members.js';
+import { findSerf, runSerf, serfReason } from '../../src/sandbox/serf-binary.js';
+import { sandboxDown } from '../../src/sandbox/down.js';
+import { type SandboxUpOptions, sandboxUp } from '../../src/sandbox/up.js';
+import { waitFor } from '../support/wait.js';
+
+export interface SerfAgentInfo {
+  name: string;
+  /** Gossip address HOST:PORT (what `--join` takes). */
+  bind: string;
+  /** RPC address HOST:PORT (what `serf ... -rpc-addr` takes). */
+  rpc: string;
+  pid: number;
+}
+
+export interface SerfCluster {
+  agents: SerfAgentInfo[];
+  stateDir: string;
+  /** The base64 gossip key, when started with `encrypt`. */
+  key?: string;
+  /** A serf keyring file (JSON array with the key), when started with `encrypt`. */
+  keyringFile?: string;
+  /** `serf members -format=json` as agent `rpcIndex` (default 0) sees it. */
+  members(rpcIndex?: number): Promise<SerfMember[]>;
+  /** SIGKILL one agent (a crash: no leave message; the others mark it failed after a few seconds). */
+  kill9(name: string): void;
+  /** Graceful leave through serf's RPC; resolves once the agent process has exited. */
+  leave(name: string): Promise<void>;
+  /** Stops every agent by PID and removes the state dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface SerfClusterOptions {
+  nodes?: number;
+  encrypt?: boolean;
+  tags?: SandboxUpOptions['tags'];
+}
+
+/** Agents of clusters not stopped yet, with their state dirs. */
+const live = new Map<SerfAgentInfo[], string>();
+let exitHookInstalled = false;
+
+function killLive(): void {
+  for (const [agents, stateDir] of live) {
+    for (const agent of agents) signalAgent(agent, 'SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The safety net: on exit, and on SIGTERM/SIGINT (vitest ends its fork workers with SIGTERM, which
+ * skips 'exit'), kill the agents of clusters nobody stopped, then let the signal do its default.
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', killLive);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      killLive();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+export async function startSerfCluster({ nodes = 3, encrypt = false, tags }: SerfClusterOptions = {}): Promise<SerfCluster> {
+  const serf = findSerf();
+  const stateDir = mkdtempSync(join(tmpdir(), 'ringside-serf-'));
+  let up;
+  try {
+    up = await sandboxUp({ nodes, encrypt, stateDir, ...(tags !== undefined ? { tags } : {}) });
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  const agents = up.agents.map(({ name, bind, rpc, pid }) => ({ name, bind, rpc, pid }));
+  installExitHook();
+  live.set(agents, stateDir);
+
+  const agent = (name: string): SerfAgentInfo => {
+    const found = agents.find((a) => a.name === name);
+    if (found === undefined) throw new Error(`no agent ${name} in this cluster (${agents.map((a) => a.name).join(', ')})`);
+    return found;
+  };
+  let stopped = false;
+
+  return {
+    agents,
+    stateDir,
+    ...(up.key !== undefined ? { key: up.key } : {}),
+    ...(up.keyringFile !== null ? { keyringFile: up.keyringFile } : {}),
+    members: (rpcIndex = 0) => {
+      const target = agents[rpcIndex];
+      if (target === undefined) throw new Error(`no agent at index ${rpcIndex}`);
+      return serfMembers(serf, target.rpc);
+    },
+    kill9: (name) => {
+      if (!signalAgent(agent(name), 'SIGKILL')) throw new Error(`agent ${name} is not running`);
+    },
+    leave: async (name) => {
+      const target = agent(name);
+      const run = await runSerf(serf, ['leave', `-rpc-addr=${target.rpc}`], 15_000);
+      if (run.code !== 0) throw new Error(`serf leave on ${name} failed: ${serfReason(run)}`);
+      await waitFor(() => !isSandboxAgent(target), { timeoutMs: 10_000, what: `${name} to exit after leaving` });
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await sandboxDown({ stateDir, termGraceMs: 3000 });
+      } finally {
+        // Whatever the state file said, nothing of this cluster may outlive the test.
+        for (const a of agents) signalAgent(a, 'SIGKILL');
+        live.delete(agents);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
