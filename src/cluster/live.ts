@@ -71,15 +71,32 @@ export async function createObserver(options: LiveSourceOptions): Promise<Cluste
   return new MemberObserver({ ...gossip, seeds, bind, advertise });
 }
 
-/** Observes until the first complete membership, then stops (a member leaves gracefully). */
-export async function observeOnce(options: LiveSourceOptions): Promise<MembershipSnapshot> {
-  const observer = await createObserver(options);
-  await observer.start();
+/**
+ * Starts the observer, runs `use`, and stops it: always, and also on Ctrl-C or SIGTERM, so a
+ * member-mode observer leaves gracefully instead of being recorded as failed.
+ */
+export async function withObserver<T>(observer: ClusterObserver, use: (observer: ClusterObserver) => Promise<T> | T): Promise<T> {
+  let interruptions = 0;
+  // The first Ctrl-C leaves gracefully and exits 130; a second one exits at once.
+  const interrupted = (): void => {
+    if (interruptions++ > 0) process.exit(130);
+    void observer.stop().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
-    return snapshotOf(observer);
+    await observer.start();
+    return await use(observer);
   } finally {
     await observer.stop();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
+}
+
+/** Observes until the first complete membership, then stops (a member leaves gracefully). */
+export async function observeOnce(options: LiveSourceOptions): Promise<MembershipSnapshot> {
+  return withObserver(await createObserver(options), snapshotOf);
 }
 
 export function snapshotOf(observer: ClusterObserver): MembershipSnapshot {

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { createObserver } from '../cluster/live.js';
+import { createObserver, withObserver } from '../cluster/live.js';
 import type { Member } from '../cluster/member.js';
 import type { ClusterInfo } from '../cluster/snapshot.js';
 import { loadMembership } from '../cluster/source.js';
@@ -33,15 +33,11 @@ export default class Members extends RingsideCommand {
     const { flags } = await this.parse(Members);
     if (flags['all-views']) {
       if (!flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
-      const observer = await createObserver(liveOptions(flags));
-      await observer.start();
-      try {
+      const result = await withObserver(await createObserver(liveOptions(flags)), async (observer): Promise<MembersResult> => {
         const views = compareViews(await observer.views());
-        const result: MembersResult = { cluster: clusterOf(observer.protocol, observer.mode, [...observer.seeds]), members: observer.members(), views };
-        return this.output(result, flags.json, render);
-      } finally {
-        await observer.stop();
-      }
+        return { cluster: clusterOf(observer.protocol, observer.mode, [...observer.seeds]), members: observer.members(), views };
+      });
+      return this.output(result, flags.json, render);
     }
     const snapshot = await loadMembership(sourceOptions(flags));
     return this.output({ cluster: snapshot.cluster, members: snapshot.members }, flags.json, render);

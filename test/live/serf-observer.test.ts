@@ -1,6 +1,8 @@
 // ringside observing real Serf agents (Debian's serf: Serf 0.9.4 code on memberlist 0.2.2) on an
 // encrypted 5-agent cluster, in both modes: what it reports must be what `serf members` reports.
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SerfCluster, startSerfCluster } from '../peers/serf.js';
 import { runCli, runJson } from '../support/cli.js';
@@ -42,6 +44,9 @@ function ours(out: MembersJson): { name: string; addr: string; status: string; t
 }
 
 const isObserver = (m: { tags: Record<string, string> }): boolean => m.tags.ringside === 'observer';
+/** Observers from earlier tests, so a test watches only its own. */
+const seenObservers = new Set<string>();
+const cliBin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 describe('members = serf members', () => {
   it('passive mode: same names, addresses, statuses and tags, and nobody joined', async () => {
@@ -57,6 +62,7 @@ describe('members = serf members', () => {
     expect(out.cluster.mode).toBe('member');
     const observer = out.members.find(isObserver);
     expect(observer).toMatchObject({ status: 'alive', tags: { ringside: 'observer' } });
+    seenObservers.add(observer?.name ?? '');
     const agents = await serfView();
     expect(ours(out).filter((m) => !isObserver(m))).toEqual(agents.filter((m) => !isObserver(m)));
     // Graceful leave: every agent records the observer as left, never failed.
@@ -64,6 +70,16 @@ describe('members = serf members', () => {
       const seen = await waitFor(async () => (await serfView(index)).find((m) => m.name === observer?.name), { what: 'the observer in serf members' });
       expect(seen.status).toBe('left');
     }
+  });
+
+  it('leaves gracefully when interrupted with Ctrl-C mid-way (regression: the handler was gone during the leave)', async () => {
+    const child = spawn(process.execPath, [cliBin, 'ring', '--join', seed, '--mode', 'member', ...keyArgs], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    const observer = await waitFor(async () => (await serfView(1)).find((m) => isObserver(m) && m.status === 'alive' && !seenObservers.has(m.name)), { timeoutMs: 15_000, intervalMs: 20, what: 'the observer to join' });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    seenObservers.add(observer.name);
+    await waitFor(async () => (await serfView(2)).find((m) => m.name === observer.name)?.status === 'left', { what: 'the interrupted observer to be left' });
   });
 
   it('with --protocol memberlist reports plain memberlist states and the same members', async () => {

@@ -21,6 +21,9 @@ export const OBSERVER_DEFAULTS = {
   broadcastIntervalMs: 200,
   /** Member mode: anti-entropy push-pull with one random member (memberlist LAN: 30 s). */
   pushPullIntervalMs: 30_000,
+  /** Member mode: when asked to leave right after joining, wait this long from the join first, so
+   *  every member has heard of us (gossip rounds are 200 ms) and takes the leave as a leave. */
+  joinSettleMs: 1000,
   /** Member mode: keep answering probes this long after announcing the leave (memberlist LeavePropagateDelay). */
   leavePropagateMs: 1000,
   /** [pMin, pMax, pCur, dMin, dMax, dCur]: memberlist 1..5 speaking 2, Serf 2..5 speaking 5, as bookworm's agents. */

@@ -73,6 +73,9 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private statusLTime = 0;
   private seq = randomInt(1 << 30);
   private leaving = false;
+  private starting: Promise<void> | undefined;
+  private joinedAt = 0;
+  private stopping: Promise<void> | undefined;
   private udp: PacketSocket | undefined;
   private tcp: StreamListener | undefined;
   private port = 0;
@@ -96,7 +99,12 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     return formatHostPort({ host: this.options.advertise, port: this.port });
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.join();
+    return this.starting;
+  }
+
+  private async join(): Promise<void> {
     await this.listen();
     this.table.applyAlive(this.selfAlive());
     this.statusLTime = this.clock.increment();
@@ -108,6 +116,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       if (left <= 0) break;
       try {
         this.mergeView(await this.exchange(seed, true, left));
+        this.joinedAt = Date.now();
         this.announce();
         this.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
         return;
@@ -123,11 +132,22 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     return collectViews(this.table, this.options, (target) => this.exchange(target, false, this.options.timeoutMs));
   }
 
-  /** Leaves gracefully (Serf leave intent, then memberlist dead-from-self), then closes. */
-  async stop(): Promise<void> {
+  /** Leaves gracefully (Serf leave intent, then memberlist dead-from-self), then closes. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.leaveAndClose();
+    return this.stopping;
+  }
+
+  private async leaveAndClose(): Promise<void> {
+    // Interrupted while joining: finish joining first, so the leave reaches the members who know us.
+    await this.starting?.catch(() => undefined);
     if (this.stopped) return;
     this.clearListeners();
     if (this.udp && !this.leaving) {
+      // Members learn of a new member by gossip within a few rounds; a leave sent before that is
+      // ignored by those that do not know us yet.
+      const sinceJoin = Date.now() - this.joinedAt;
+      if (sinceJoin < OBSERVER_DEFAULTS.joinSettleMs) await this.sleep(OBSERVER_DEFAULTS.joinSettleMs - sinceJoin);
       this.leaving = true;
       this.statusLTime = this.clock.increment();
       await this.broadcast([encodeMessage({ type: 'user', payload: encodeLeaveIntent(this.statusLTime, this.name) })]);
@@ -138,6 +158,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   }
 
   private async close(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
