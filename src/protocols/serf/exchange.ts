@@ -25,14 +25,19 @@ export interface RemoteView {
   serf?: SerfPushPull;
 }
 
+/** The keyring and label as packet and stream codecs take them (absent fields left out). */
+export function wireOptions(options: Pick<GossipOptions, 'keyring' | 'label'>): { keyring?: Keyring; label?: string } {
+  return { ...(options.keyring ? { keyring: options.keyring } : {}), ...(options.label ? { label: options.label } : {}) };
+}
+
 /** The listener's reply when we encrypt and it does not (memberlist net.go). */
 const NOT_ENCRYPTED = /encryption is not configured/i;
 
 /** Sends `request` (a push-pull) to host:port and decodes the member's full state. */
 export async function pushPullWith(host: string, port: number, request: PushPull, options: GossipOptions): Promise<RemoteView> {
-  const wire = sealStream(encodePushPull(request), { dialer: true, ...(options.keyring ? { keyring: options.keyring } : {}), ...(options.label ? { label: options.label } : {}) });
-  const reply = await exchangeStream(host, port, wire, { timeoutMs: options.timeoutMs, maxBytes: OBSERVER_DEFAULTS.maxStreamBytes + 1024 });
-  const message = openStream(reply, { ...(options.keyring ? { keyring: options.keyring } : {}), ...(options.label ? { label: options.label } : {}) });
+  const wire = wireOptions(options);
+  const reply = await exchangeStream(host, port, sealStream(encodePushPull(request), { ...wire, dialer: true }), { timeoutMs: options.timeoutMs, maxBytes: OBSERVER_DEFAULTS.maxStreamBytes + 1024 });
+  const message = openStream(reply, wire);
   if (message.type === 'err') throw new RemoteError(message.err.error);
   if (message.type !== 'push-pull') throw new StreamError('malformed', `expected a push-pull reply, got ${message.type}`);
   const { pushPull } = message;

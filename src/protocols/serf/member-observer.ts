@@ -25,7 +25,7 @@ import { encodePushPull, type PushNodeState, type PushPull } from '../memberlist
 import { openStream, sealStream, StreamError } from '../memberlist/stream.js';
 import { PacketSocket, StreamListener } from '../memberlist/transport.js';
 import { LamportClock } from './clock.js';
-import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView } from './exchange.js';
+import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView, wireOptions } from './exchange.js';
 import { ipString } from './membership.js';
 import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeLeaveIntent, encodeSerfPushPull } from './messages.js';
 import { ObservedMembership } from './observed-membership.js';
@@ -68,6 +68,8 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private readonly pendingAcks = new Map<number, () => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly meta: Uint8Array;
+  /** Keyring and label, as the packet and stream codecs take them. */
+  private readonly wire: ReturnType<typeof wireOptions>;
   private readonly addr: Uint8Array;
   private incarnation: number;
   private statusLTime = 0;
@@ -84,6 +86,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     super(options.flavour);
     this.seeds = options.seeds.map(formatHostPort);
     this.name = options.name ?? observerName();
+    this.wire = wireOptions(options);
     this.meta = encodeTags({ ...(options.tags ?? {}), [OBSERVER_TAG]: OBSERVER_TAG_VALUE });
     this.addr = ipBytes(options.advertise);
     // Agents remember a name's last incarnation; starting from the clock beats any earlier one.
@@ -273,7 +276,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   /** Sends messages (one compound) to a few members, several rounds apart. */
   private async broadcast(messages: Uint8Array[]): Promise<void> {
     const body = messages.length === 1 ? (messages[0] as Uint8Array) : encodeCompound(messages);
-    const packet = sealPacket(body, { crc: true, ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) });
+    const packet = sealPacket(body, { ...this.wire, crc: true });
     for (let round = 0; round < OBSERVER_DEFAULTS.broadcastRounds && !this.stopped; round++) {
       const peers = this.peers();
       for (let i = peers.length - 1; i > 0; i--) {
@@ -286,14 +289,14 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   }
 
   private send(message: Message, host: string, port: number): void {
-    const packet = sealPacket(encodeMessage(message), { ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) });
+    const packet = sealPacket(encodeMessage(message), this.wire);
     this.udp?.send(packet, host, port);
   }
 
   private onPacket(data: Uint8Array, from: RemoteInfo): void {
     if (this.stopped) return;
     this.counters.packetsReceived++;
-    const decoded = decodePacket(data, { ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) });
+    const decoded = decodePacket(data, this.wire);
     for (const reason of decoded.dropped) this.drops.add(reason);
     let changed = false;
     for (const message of decoded.messages) {
@@ -390,7 +393,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
 
   /** TCP: a ping gets an ack; a push-pull gets our state and is merged. */
   private onStream(data: Uint8Array, remote: { address: string; port: number }): Uint8Array | null | undefined {
-    const options = { ...(this.options.keyring ? { keyring: this.options.keyring } : {}), ...(this.options.label ? { label: this.options.label } : {}) };
+    const options = this.wire;
     let message;
     try {
       message = openStream(data, { ...options, acceptLabel: true });
