@@ -2,7 +2,7 @@
 // Times `plan` for 1,000 nodes x 256 vnodes with one node added (ringpop ring), through the
 // library: the first run in a fresh process (what one CLI call pays) and the best of several.
 //   node bench/plan-bench.js --servers 1000 --points 256 --reps 5
-import { planChange } from '../dist/plan/plan.js';
+import { planChange } from '../dist/src/plan/plan.js';
 
 const opts = { servers: 1000, points: 256, reps: 5 };
 const argv = process.argv.slice(2);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// ringside's side of the ring benchmark, through the public library API (dist/index.js), with
+// ringside's side of the ring benchmark, through the public library API (dist/src/index.js), with
 // the same inputs as test/peers/ringpop/bench-peer.cjs: server i is "10.0.<i/256>.<i%256>:3000",
 // keys are "key-0".."key-<K-1>". Prints one JSON line (same fields as bench-peer).
 //
 //   node bench/ring-bench.js --servers 100 --points 100 --keys 100000 --seconds 3 --reps 5
-import { createRing } from '../dist/index.js';
+import { createRing } from '../dist/src/index.js';
 
 function parseArgs(argv) {
   const opts = { servers: 100, points: 100, keys: 100000, seconds: 3, reps: 5 };

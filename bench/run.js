@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRing } from '../dist/index.js';
+import { createRing } from '../dist/src/index.js';
 import { keyNames, serverNames } from './ring-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -8,5 +8,5 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/manifest.js'], { cwd: root, stdio: 'inherit' });
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/src/cli/main.js');
 await main(process.argv.slice(2), import.meta.url);
