@@ -62,8 +62,9 @@ function change(baseline: number, current: number): number | null {
 
 function fmt(value: number, unit: string): string {
   if (unit === 'fraction') return `${(value * 100).toFixed(3).replace(/\.?0+$/, '')}%`;
+  if (unit === 'ms') return `${value.toFixed(3)} ms`;
   const text = Number.isInteger(value) ? String(value) : value.toFixed(3).replace(/\.?0+$/, '');
-  return unit === 'ms' ? `${text} ms` : `${text} ${unit}`;
+  return `${text} ${unit}`;
 }
 
 function thresholdCheck(t: Threshold, probe: string, base: ProbeData | undefined, cur: ProbeData | undefined, current: RunData): GateCheck {

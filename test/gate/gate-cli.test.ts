@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Histogram, HistogramLogWriter, build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { Agent, request } from 'undici';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../../src/gate/index.js';
 
@@ -154,6 +155,9 @@ describe('ringside gate on measured runs', () => {
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as GateResult;
     expect(report.passed).toBe(true);
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const schema = JSON.parse(readFileSync(new URL('../../schemas/gate.schema.json', import.meta.url), 'utf8')) as object;
+    expect(ajv.validate(schema, report) ? 'valid' : ajv.errorsText(ajv.errors)).toBe('valid');
     const p50 = report.checks.find((c) => c.name === 'warm.p50 regression');
     expect(p50).toMatchObject({ status: 'pass', change: 0, baseline: Math.round(normal.probes.warm!.getValueAtPercentile(50)) / 1000 });
   });
