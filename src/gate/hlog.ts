@@ -4,7 +4,8 @@
  * Tags are probe names; untagged lines belong to the probe `default`. Values are microseconds
  * (what `ringside bench --hlog` writes). Pure: text in, histograms out.
  */
-import { type Histogram, decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { decodeHistogram } from './encoded-histogram.js';
 import { fileError } from '../errors.js';
 
 export const UNTAGGED = 'default';
@@ -28,9 +29,9 @@ export function readHlog(text: string, file: string): Map<string, Histogram> {
     if (fields.length !== 4 || fields.slice(0, 3).some((f) => !Number.isFinite(Number(f)))) throw bad(file, index, 'not "start,length,max,histogram"');
     let histogram: Histogram;
     try {
-      histogram = decodeFromCompressedBase64((fields[3] as string).trim(), 64, false);
-    } catch {
-      throw bad(file, index, 'its histogram cannot be decoded');
+      histogram = decodeHistogram(fields[3] as string);
+    } catch (error) {
+      throw bad(file, index, `its histogram cannot be decoded: ${(error as Error).message}`);
     }
     const sum = byTag.get(tag);
     if (sum === undefined) {

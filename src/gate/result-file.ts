@@ -4,7 +4,8 @@
  * file read. Anything malformed is RS_BAD_FILE (exit 2) naming the file and what is wrong.
  */
 import { readFile } from 'node:fs/promises';
-import { type Histogram, decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { decodeHistogram } from './encoded-histogram.js';
 import { fileError } from '../errors.js';
 import { readHlog } from './hlog.js';
 import type { ProbeData, RunData } from './probe-data.js';
@@ -22,20 +23,20 @@ function count(value: unknown, what: string, file: string): number {
   return value;
 }
 
-function decodeHistogram(text: unknown, what: string, file: string): Histogram | null {
+function histogramField(text: unknown, what: string, file: string): Histogram | null {
   if (text === undefined || text === null) return null;
   if (typeof text !== 'string') throw fileError(`${file}: ${what}.histogram is not a base64 string`, HINT);
   try {
-    return decodeFromCompressedBase64(text, 64, false);
-  } catch {
-    throw fileError(`${file}: ${what}.histogram is not a compressed HDR histogram`, HINT);
+    return decodeHistogram(text);
+  } catch (error) {
+    throw fileError(`${file}: ${what}.histogram is not a compressed HDR histogram (${(error as Error).message})`, HINT);
   }
 }
 
 function probeOf(name: string, raw: unknown, file: string): ProbeData {
   const what = `probes["${name}"]`;
   if (!isObject(raw)) throw fileError(`${file}: ${what} is not an object`, HINT);
-  const histogram = decodeHistogram(raw.histogram, what, file);
+  const histogram = histogramField(raw.histogram, what, file);
   const stored: Partial<Record<StoredStat, number>> = {};
   for (const stat of STORED_STATS) if (raw[stat] !== undefined && raw[stat] !== null) stored[stat] = count(raw[stat], `${what}.${stat}`, file);
   if (histogram === null && Object.keys(stored).length === 0) throw fileError(`${file}: ${what} has neither a histogram nor percentiles`, HINT);

@@ -216,3 +216,45 @@ describe('rendering', () => {
     expect(table).toMatch(/FAIL: 1 passed, 1 failed, 3 skipped$/);
   });
 });
+
+describe('hostile histograms', () => {
+  // Every byte of the inner 40-byte header and of the envelope, set to several values, then
+  // re-deflated: each must decode or be refused with RS_BAD_FILE, never hang or crash. A huge
+  // inner payload length made hdr-histogram-js loop for ever before the envelope check.
+  it('decodes or refuses every header mutation, and refuses zlib bombs', async () => {
+    const { deflateSync, inflateSync } = await import('node:zlib');
+    const good = JSON.parse(benchResult({ warm: { latenciesUs: latencies(2000, 700, 11) } }));
+    const encoded = Buffer.from(good.probes.warm.histogram as string, 'base64');
+    const inner = inflateSync(encoded.subarray(8));
+    const wrap = (payload: Buffer): string => {
+      const body = deflateSync(payload);
+      const head = Buffer.alloc(8);
+      head.writeInt32BE(0x1c849314, 0);
+      head.writeInt32BE(body.length, 4);
+      return Buffer.concat([head, body]).toString('base64');
+    };
+    const outcomes = { decoded: 0, refused: 0 };
+    const tryDecode = (histogram: string): void => {
+      const text = JSON.stringify({ ...good, probes: { warm: { ...good.probes.warm, histogram } } });
+      const code = codeOf(() => parseRun(text, 'x.json'));
+      expect([undefined, 'RS_BAD_FILE']).toContain(code);
+      outcomes[code === undefined ? 'decoded' : 'refused']++;
+    };
+    for (let pos = 0; pos < 40; pos++) {
+      for (const value of [0, 1, 0x7f, 0x80, 0xff]) {
+        const mutated = Buffer.from(inner);
+        mutated[pos] = value;
+        tryDecode(wrap(mutated));
+      }
+    }
+    for (let pos = 0; pos < 8; pos++) {
+      const mutated = Buffer.from(encoded);
+      mutated[pos] = (mutated[pos] as number) ^ 0xff;
+      tryDecode(mutated.toString('base64'));
+    }
+    tryDecode(wrap(Buffer.concat([inner.subarray(0, 40), Buffer.alloc(20 << 20)]))); // 20 MB of zeros: a bomb
+    tryDecode(wrap(inner.subarray(0, 20))); // truncated header
+    expect(outcomes.decoded).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(10);
+  });
+});

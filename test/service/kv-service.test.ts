@@ -95,6 +95,17 @@ describe('demo service on a real serf sandbox', () => {
     }
   });
 
+  it('answers bad requests with a status and keeps serving', async () => {
+    const url = cluster.url('sandbox-1');
+    const status = async (path: string, method = 'GET') => (await request(`${url}${path}`, { method })).statusCode;
+    expect(await status('/kv/%E0%A4%A')).toBe(400);
+    expect(await status(`/kv/${'k'.repeat(1025)}`)).toBe(400);
+    expect(await status('/kv/')).toBe(400);
+    expect(await status('/kv/x', 'POST')).toBe(405);
+    expect(await status('/nothing')).toBe(404);
+    expect((await get(`${url}/health`)).body).toMatchObject({ status: 'ok', node: 'sandbox-1' });
+  });
+
   it('moves ownership when an agent leaves: the survivors route its keys to their new owners', async () => {
     const keys = Array.from({ length: 40 }, (_, i) => `move:${i}`);
     const records = await owners(keys, cluster);
@@ -157,5 +168,9 @@ describe('sandbox up --service through the CLI', () => {
     expect(up.stdout).toContain("--target 'http://{host}:{port}/kv/{key}' --port-tag http --join 127.0.0.1:");
     const down = await runCli(['sandbox', 'down', '--state-dir', dir]);
     expect(down.stdout).toMatch(/stopped 1 of 1 demo services/);
+    const lonely = await runCli(['sandbox', 'up', '--cold-ms', '10', '--state-dir', dir]);
+    expect(lonely.code).toBe(2);
+    expect(lonely.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(lonely.stderr).toMatch(/^ringside: .*--service/);
   });
 });

@@ -19,7 +19,7 @@ export default class SandboxUp extends RingsideCommand {
     'base-port': Flags.integer({ helpValue: 'PORT', min: 1024, max: 65535, description: 'agent i gossips on PORT+2i and serves RPC on PORT+2i+1 (default: free ports)' }),
     'state-dir': stateDirFlag,
     service: Flags.boolean({ description: 'also start the demo stateful HTTP service beside each agent (address in the agent tag http=HOST:PORT)' }),
-    'cold-ms': Flags.integer({ helpValue: 'MS', min: 0, description: `with --service: delay of a key's first (cold) load, like a database read (default ${DEFAULT_COLD_MS})` }),
+    'cold-ms': Flags.integer({ helpValue: 'MS', min: 0, dependsOn: ['service'], description: `with --service: delay of a key's first (cold) load, like a database read (default ${DEFAULT_COLD_MS})` }),
   };
 
   async run(): Promise<SandboxUpReport> {
