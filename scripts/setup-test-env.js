@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf'];
+const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'libxml2-utils'];
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -46,12 +46,16 @@ function hasSerf() {
   return spawnSync('serf', ['version']).status === 0;
 }
 
+function hasXmllint() {
+  return spawnSync('xmllint', ['--version']).status === 0;
+}
+
 function installDebianPackages() {
-  if (hasCompilerAndXxhash() && hasSerf()) return;
+  if (hasCompilerAndXxhash() && hasSerf() && hasXmllint()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {
-    fail(`the test suite needs a C compiler, libxxhash and serf: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
+    fail(`the test suite needs a C compiler, libxxhash, serf and xmllint: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
   }
   log(`installing ${DEBIAN_PACKAGES.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -59,6 +63,7 @@ function installDebianPackages() {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { stdio: 'inherit', env });
   if (!hasCompilerAndXxhash()) fail('cc still cannot build against libxxhash after installing it');
   if (!hasSerf()) fail('serf still does not run after installing it');
+  if (!hasXmllint()) fail('xmllint still does not run after installing libxml2-utils');
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -43,3 +43,25 @@ export {
   type SandboxAgent,
   type SerfMember,
 } from './sandbox/index.js';
+
+// --- issue 6: CI gate (src/gate) and the demo stateful service (src/sandbox/service) ---
+export {
+  runGate,
+  compareRuns,
+  parseThreshold,
+  parseRun,
+  loadRun,
+  renderGateTable,
+  renderGateMarkdown,
+  renderJunit,
+  readHlog,
+  type GateOptions,
+  type GateResult,
+  type GateReport,
+  type GateCheck,
+  type GateSettings,
+  type Threshold,
+  type RunData,
+  type ProbeData,
+} from './gate/index.js';
+export { startKvService, ownershipOf, SERVICE_TAG, FORWARDED_HEADER, type KvService, type KvServiceOptions, type KvServiceStats, type SandboxService, type SandboxServiceStatus } from './sandbox/index.js';

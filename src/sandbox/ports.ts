@@ -13,6 +13,8 @@ export const HOST = '127.0.0.1';
 export interface AgentPorts {
   gossip: number;
   rpc: number;
+  /** The demo service's HTTP port, when asked for (`up --service`). */
+  http?: number;
 }
 
 function listenTcp(port: number): Promise<Server | null> {
@@ -53,9 +55,10 @@ async function holdFreePort(udp: boolean): Promise<Server> {
 
 /**
  * Ports for `count` agents. With `basePort`, agent i (0-based) gets gossip `basePort + 2i` and RPC
- * `basePort + 2i + 1`, and every one must be free; without it the kernel picks.
+ * `basePort + 2i + 1` (and, with `http`, the service port `basePort + 2*count + i`), and every
+ * one must be free; without it the kernel picks.
  */
-export async function pickPorts(count: number, basePort?: number): Promise<AgentPorts[]> {
+export async function pickPorts(count: number, basePort?: number, http = false): Promise<AgentPorts[]> {
   const held: Server[] = [];
   try {
     const ports: AgentPorts[] = [];
@@ -65,19 +68,23 @@ export async function pickPorts(count: number, basePort?: number): Promise<Agent
         held.push(gossip);
         const rpc = await holdFreePort(false);
         held.push(rpc);
-        ports.push({ gossip: (gossip.address() as { port: number }).port, rpc: (rpc.address() as { port: number }).port });
+        const service = http ? await holdFreePort(false) : undefined;
+        if (service !== undefined) held.push(service);
+        ports.push({ gossip: (gossip.address() as { port: number }).port, rpc: (rpc.address() as { port: number }).port, ...(service ? { http: (service.address() as { port: number }).port } : {}) });
         continue;
       }
       const gossip = basePort + 2 * i;
       const rpc = gossip + 1;
-      for (const [port, udp] of [[gossip, true], [rpc, false]] as const) {
+      const service = http ? basePort + 2 * count + i : undefined;
+      const wanted: [number, boolean][] = [[gossip, true], [rpc, false], ...(service !== undefined ? [[service, false] as [number, boolean]] : [])];
+      for (const [port, udp] of wanted) {
         const server = await listenTcp(port);
         if (server !== null) held.push(server);
         if (server === null || (udp && !(await udpFree(port)))) {
-          throw usageError(`port ${port} on ${HOST} is in use`, `the sandbox needs ports ${basePort}-${basePort + 2 * count - 1}; pick another --base-port or omit it`);
+          throw usageError(`port ${port} on ${HOST} is in use`, `the sandbox needs ports ${basePort}-${basePort + (http ? 3 : 2) * count - 1}; pick another --base-port or omit it`);
         }
       }
-      ports.push({ gossip, rpc });
+      ports.push({ gossip, rpc, ...(service !== undefined ? { http: service } : {}) });
     }
     return ports;
   } finally {

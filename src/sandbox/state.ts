@@ -7,6 +7,7 @@ import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RingsideError, fileError } from '../errors.js';
+import type { SandboxService } from './service/process.js';
 
 export const STATE_KIND = 'ringside.sandbox';
 export const STATE_VERSION = 1;
@@ -29,6 +30,8 @@ export interface SandboxState {
   /** The serf keyring file (a JSON array holding the base64 key) when encrypted, else null. */
   keyringFile: string | null;
   agents: SandboxAgent[];
+  /** The demo services (`up --service`), one per agent; absent without --service. */
+  services?: SandboxService[];
 }
 
 /** `$RINGSIDE_STATE_DIR`, else `$XDG_STATE_HOME/ringside/sandbox`, else `~/.local/state/ringside/sandbox`. */
@@ -46,6 +49,7 @@ export function sandboxPaths(stateDir: string) {
     /** serf agent config holding `encrypt_key` (so the key never appears in argv). */
     agentConfig: join(stateDir, 'serf-agent.json'),
     logFile: (name: string) => join(stateDir, `${name}.log`),
+    serviceLogFile: (name: string) => join(stateDir, `${name}-service.log`),
   };
 }
 
@@ -97,7 +101,7 @@ export function removeState(stateDir: string): void {
 
 /** Removes agent logs of an earlier sandbox (`sandbox-N.log`), so the directory shows only the current one. */
 export function removeOldLogs(stateDir: string): void {
-  for (const file of readdirSync(stateDir)) if (/^sandbox-\d+\.log$/.test(file)) rmSync(join(stateDir, file), { force: true });
+  for (const file of readdirSync(stateDir)) if (/^sandbox-\d+(-service)?\.log$/.test(file)) rmSync(join(stateDir, file), { force: true });
 }
 
 /** Parses and checks a state file: PIDs must be real PIDs (>1), since `down` signals them. */
@@ -118,5 +122,12 @@ export function parseState(text: string): SandboxState | null {
     (a: Partial<SandboxAgent>) =>
       typeof a === 'object' && a !== null && typeof a.name === 'string' && Number.isSafeInteger(a.pid) && (a.pid as number) > 1 && typeof a.bind === 'string' && typeof a.rpc === 'string',
   );
-  return agentsOk ? (s as SandboxState) : null;
+  const servicesOk =
+    s.services === undefined ||
+    (Array.isArray(s.services) &&
+      s.services.every(
+        (v: Partial<SandboxService>) =>
+          typeof v === 'object' && v !== null && typeof v.name === 'string' && Number.isSafeInteger(v.pid) && (v.pid as number) > 1 && typeof v.listen === 'string' && typeof v.script === 'string',
+      ));
+  return agentsOk && servicesOk ? (s as SandboxState) : null;
 }

@@ -28,19 +28,30 @@ export interface StopTimings {
 
 type Target = Pick<SandboxAgent, 'name' | 'pid' | 'bind'>;
 
-export async function stopAgents(agents: readonly Target[], { termGraceMs = 5000, killGraceMs = 2000 }: StopTimings = {}): Promise<StoppedAgent[]> {
-  const result = new Map<Target, StopOutcome>();
-  const signalled: Target[] = [];
-  for (const agent of agents) {
-    if (signalAgent(agent, 'SIGTERM')) signalled.push(agent);
-    else result.set(agent, isAlive(agent.pid) ? 'pid-reused' : 'not-running');
+export async function stopAgents(agents: readonly Target[], timings: StopTimings = {}): Promise<StoppedAgent[]> {
+  return stopProcesses(agents, { isOurs: isSandboxAgent, signal: signalAgent }, timings);
+}
+
+/** How to recognise and signal one kind of sandbox process (agents, demo services). */
+export interface ProcessKind<T> {
+  isOurs: (target: T) => boolean;
+  signal: (target: T, signal: NodeJS.Signals) => boolean;
+}
+
+/** SIGTERM, wait, SIGKILL whoever is left, wait: for any process the sandbox recognises by PID. */
+export async function stopProcesses<T extends { name: string; pid: number }>(targets: readonly T[], kind: ProcessKind<T>, { termGraceMs = 5000, killGraceMs = 2000 }: StopTimings = {}): Promise<StoppedAgent[]> {
+  const result = new Map<T, StopOutcome>();
+  const signalled: T[] = [];
+  for (const target of targets) {
+    if (kind.signal(target, 'SIGTERM')) signalled.push(target);
+    else result.set(target, isAlive(target.pid) ? 'pid-reused' : 'not-running');
   }
-  const running = (): Target[] => signalled.filter((agent) => isSandboxAgent(agent));
+  const running = (): T[] => signalled.filter((target) => kind.isOurs(target));
   await pollUntil(() => running().length === 0, termGraceMs, 50);
   const stubborn = running();
-  for (const agent of stubborn) signalAgent(agent, 'SIGKILL');
+  for (const target of stubborn) kind.signal(target, 'SIGKILL');
   if (stubborn.length > 0) await pollUntil(() => running().length === 0, killGraceMs, 50);
   const survivors = new Set(running());
-  for (const agent of signalled) result.set(agent, survivors.has(agent) ? 'still-running' : stubborn.includes(agent) ? 'killed' : 'stopped');
-  return agents.map((agent) => ({ name: agent.name, pid: agent.pid, outcome: result.get(agent) ?? 'not-running' }));
+  for (const target of signalled) result.set(target, survivors.has(target) ? 'still-running' : stubborn.includes(target) ? 'killed' : 'stopped');
+  return targets.map((target) => ({ name: target.name, pid: target.pid, outcome: result.get(target) ?? 'not-running' }));
 }

@@ -14,6 +14,10 @@ import { HOST, pickPorts } from './ports.js';
 import { findSerf, runSerf, serfReason } from './serf-binary.js';
 import { type SandboxAgent, type SandboxState, STATE_KIND, STATE_VERSION, defaultStateDir, ensureStateDir, readState, removeOldLogs, removeState, sandboxPaths, writeSecretFile, writeState } from './state.js';
 import { stopAgents } from './stop.js';
+import { type SandboxService, isSandboxService } from './service/process.js';
+import { DEFAULT_COLD_MS, startServices } from './service/start-services.js';
+import { stopServices } from './service/stop-services.js';
+import { SERVICE_TAG } from './service/ownership.js';
 
 export const MAX_NODES = 20;
 /** Every sandbox agent carries this tag, so rings and observers can tell sandbox nodes apart. */
@@ -37,6 +41,10 @@ export interface SandboxUpOptions {
   logLevel?: string;
   /** Environment whose PATH is searched for serf (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Start the demo stateful service beside each agent (its address in the agent's `http` tag). */
+  service?: boolean;
+  /** The service's cold-load delay per key (default 50 ms). */
+  coldMs?: number;
 }
 
 export interface SandboxUpResult {
@@ -50,6 +58,8 @@ export interface SandboxUpResult {
   agents: SandboxAgent[];
   /** From spawning the first agent to every agent seeing all N alive. */
   convergedMs: number;
+  /** The demo services, with --service. */
+  services?: SandboxService[];
   /** The base64 gossip key, only when encrypted. Never print it: point people at keyringFile. */
   key?: string;
 }
@@ -58,11 +68,12 @@ function failed(message: string, hint?: string): RingsideError {
   return new RingsideError('RS_SANDBOX_FAILED', message, hint);
 }
 
-function checkOptions(nodes: number, basePort: number | undefined): void {
+function checkOptions(nodes: number, basePort: number | undefined, portsPerNode: number, coldMs: number): void {
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) throw usageError(`--nodes ${nodes} is out of range`, `use 1 to ${MAX_NODES}`);
-  if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1024 || basePort + 2 * nodes - 1 > 65535)) {
-    throw usageError(`--base-port ${basePort} is out of range`, `use 1024 to ${65536 - 2 * nodes} for ${nodes} nodes`);
+  if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1024 || basePort + portsPerNode * nodes - 1 > 65535)) {
+    throw usageError(`--base-port ${basePort} is out of range`, `use 1024 to ${65536 - portsPerNode * nodes} for ${nodes} nodes`);
   }
+  if (!Number.isFinite(coldMs) || coldMs < 0) throw usageError(`--cold-ms ${coldMs} is out of range`, 'give a number of milliseconds, 0 or more');
 }
 
 /** The last line an agent logged (serf prints why it could not start there). */
@@ -77,19 +88,21 @@ function lastLogLine(logFile: string): string {
 
 export async function sandboxUp(options: SandboxUpOptions = {}): Promise<SandboxUpResult> {
   const nodes = options.nodes ?? 3;
-  checkOptions(nodes, options.basePort);
+  const withService = options.service === true;
+  const coldMs = options.coldMs ?? DEFAULT_COLD_MS;
+  checkOptions(nodes, options.basePort, withService ? 3 : 2, coldMs);
   const serf = findSerf(options.env);
   const stateDir = resolve(options.stateDir ?? defaultStateDir(options.env));
   ensureStateDir(stateDir);
   const paths = sandboxPaths(stateDir);
   const previous = readState(stateDir);
-  if (previous?.agents.some((a) => isSandboxAgent(a))) {
+  if (previous?.agents.some((a) => isSandboxAgent(a)) || previous?.services?.some((v) => isSandboxService(v))) {
     throw new RingsideError('RS_SANDBOX_EXISTS', `a sandbox is already running in ${stateDir}`, `stop it first: ringside sandbox down --state-dir ${stateDir}`);
   }
   if (previous !== null) removeState(stateDir); // stale: its agents are gone
   removeOldLogs(stateDir);
 
-  const ports = await pickPorts(nodes, options.basePort);
+  const ports = await pickPorts(nodes, options.basePort, withService);
   const key = options.encrypt ? randomBytes(32).toString('base64') : undefined;
   const started: { agent: SandboxAgent; child: SpawnedAgent }[] = [];
   const startedAt = nowMs();
@@ -107,7 +120,7 @@ export async function sandboxUp(options: SandboxUpOptions = {}): Promise<Sandbox
         name,
         bind: `${HOST}:${p.gossip}`,
         rpc: `${HOST}:${p.rpc}`,
-        tags: { ...SANDBOX_TAG, zone: ZONES[i % ZONES.length] as string, ...extra, ...SANDBOX_TAG },
+        tags: { ...SANDBOX_TAG, zone: ZONES[i % ZONES.length] as string, ...extra, ...(p.http !== undefined ? { [SERVICE_TAG]: `${HOST}:${p.http}` } : {}), ...SANDBOX_TAG },
         ...(key !== undefined ? { configFile: paths.agentConfig } : {}),
         ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
       };
@@ -121,7 +134,9 @@ export async function sandboxUp(options: SandboxUpOptions = {}): Promise<Sandbox
     await Promise.all(started.map((s) => waitForRpc(serf, s.agent, s.child, deadline)));
     await joinAll(serf, state.agents);
     await waitForConvergence(serf, state.agents, deadline);
+    if (withService) await startServices(state, stateDir, coldMs, deadline);
   } catch (error) {
+    await stopServices(state.services ?? [], { termGraceMs: 3000 });
     await stopAgents(state.agents, { termGraceMs: 3000 });
     removeState(stateDir);
     if (error instanceof RingsideError) throw error;
@@ -136,6 +151,7 @@ export async function sandboxUp(options: SandboxUpOptions = {}): Promise<Sandbox
     join: (state.agents[0] as SandboxAgent).bind,
     agents: state.agents,
     convergedMs: nowMs() - startedAt,
+    ...(state.services !== undefined ? { services: state.services } : {}),
     ...(key !== undefined ? { key } : {}),
   };
 }

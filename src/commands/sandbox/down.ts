@@ -11,7 +11,7 @@ const OUTCOME: Record<StopOutcome, string> = {
 };
 
 export default class SandboxDown extends RingsideCommand {
-  static override summary = 'Stop the serf agents `sandbox up` started, and only those';
+  static override summary = 'Stop the serf agents (and demo services) `sandbox up` started, and only those';
   static override examples = ['<%= config.bin %> sandbox down', '<%= config.bin %> sandbox down --state-dir /tmp/sb --json'];
 
   static override flags = { 'state-dir': stateDirFlag };
@@ -26,8 +26,10 @@ export default class SandboxDown extends RingsideCommand {
 function render(result: SandboxDownResult): string {
   if (!result.found) return `no sandbox in ${result.stateDir} (nothing to stop)`;
   const stopped = result.agents.filter((a) => a.outcome === 'stopped' || a.outcome === 'killed').length;
+  const services = result.services.filter((a) => a.outcome === 'stopped' || a.outcome === 'killed').length;
   return [
     `stopped ${stopped} of ${result.agents.length} serf agents in ${result.stateDir} (logs kept there)`,
     ...result.agents.map((a) => `  ${a.name} (pid ${a.pid}): ${OUTCOME[a.outcome]}`),
+    ...(result.services.length > 0 ? [`stopped ${services} of ${result.services.length} demo services`, ...result.services.map((a) => `  ${a.name} service (pid ${a.pid}): ${OUTCOME[a.outcome]}`)] : []),
   ].join('\n');
 }

@@ -30,6 +30,20 @@ function render(result: SandboxStatusResult): string {
       { header: 'PROCESS', value: (a) => (a.running ? 'running' : 'gone') },
     ]),
   ];
+  if (result.services.length > 0) {
+    lines.push('', 'demo services:', '');
+    lines.push(
+      renderTable(result.services, [
+        { header: 'NODE', value: (s) => s.name },
+        { header: 'PID', value: (s) => String(s.pid), align: 'right' },
+        { header: 'URL', value: (s) => s.url },
+        { header: 'PROCESS', value: (s) => (s.running ? 'running' : 'gone') },
+        { header: 'RING', value: (s) => (s.stats ? String(s.stats.ring.length) : '-'), align: 'right' },
+        { header: 'KEYS', value: (s) => (s.stats ? String(s.stats.keysLoaded) : '-'), align: 'right' },
+        { header: 'FORWARDED', value: (s) => (s.stats ? String(s.stats.forwarded) : '-'), align: 'right' },
+      ]),
+    );
+  }
   if (result.members !== null) {
     lines.push('', `serf members, as ${result.observedBy ?? '?'} sees them:`, '');
     lines.push(

@@ -1,0 +1,81 @@
+/**
+ * Demo service processes: started detached beside each sandbox agent (node running main.js, stdio
+ * to a log file), and recognised later by PID: a PID from the state file is signalled only while
+ * /proc/<pid>/cmdline still shows that very service (its script, `--name=` and `--listen=`).
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { processArgv } from '../agent-process.js';
+import { type ServiceArgs, serviceArgs } from './args.js';
+
+/** What the state file records about one service process. */
+export interface SandboxService {
+  name: string;
+  pid: number;
+  /** HOST:PORT it listens on (also its agent's `http` tag). */
+  listen: string;
+  url: string;
+  coldMs: number;
+  /** The entry script it runs (part of how it is recognised). */
+  script: string;
+  logFile: string;
+}
+
+/**
+ * The compiled entry script. From dist this is the sibling main.js; when ringside runs from its
+ * TypeScript sources (tests, bin/dev.js) the built copy in dist is used, so build first.
+ */
+export function serviceScript(): string {
+  const sibling = fileURLToPath(new URL('./main.js', import.meta.url));
+  if (existsSync(sibling)) return sibling;
+  const built = fileURLToPath(new URL('../../../dist/src/sandbox/service/main.js', import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error(`the demo service script is missing (${sibling}); run npm run build`);
+}
+
+export interface SpawnedService {
+  pid: number;
+  script: string;
+  exited: () => { code: number | null; signal: string | null } | null;
+}
+
+export async function spawnService(args: ServiceArgs, logFile: string, cwd: string): Promise<SpawnedService> {
+  const script = serviceScript();
+  const fd = openSync(logFile, 'w', 0o600);
+  let child;
+  try {
+    child = spawn(process.execPath, [script, ...serviceArgs(args)], { cwd, detached: true, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  let exit: { code: number | null; signal: string | null } | null = null;
+  child.once('exit', (code, signal) => {
+    exit = { code, signal };
+  });
+  const pid = child.pid;
+  if (pid === undefined) {
+    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new Error(`cannot start the demo service: ${error.message}`);
+  }
+  child.on('error', () => undefined);
+  child.unref();
+  return { pid, script, exited: () => exit };
+}
+
+/** True while `service.pid` still runs that service (script, name and listen address). */
+export function isSandboxService(service: Pick<SandboxService, 'pid' | 'name' | 'listen' | 'script'>): boolean {
+  if (!Number.isSafeInteger(service.pid) || service.pid <= 1) return false;
+  const argv = processArgv(service.pid);
+  return argv !== null && argv[1] === service.script && argv.includes(`--name=${service.name}`) && argv.includes(`--listen=${service.listen}`);
+}
+
+export function signalService(service: Pick<SandboxService, 'pid' | 'name' | 'listen' | 'script'>, signal: NodeJS.Signals): boolean {
+  if (!isSandboxService(service)) return false;
+  try {
+    process.kill(service.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

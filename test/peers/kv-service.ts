@@ -1,0 +1,112 @@
+/**
+ * The demo stateful service for tests: a sandbox of real serf agents with a service process
+ * beside each (`sandboxUp({ service: true })`, the code `sandbox up --service` runs), in a
+ * temporary state dir. Hands back the agents, the service URLs, a graceful `leave` for one agent
+ * and `stop()`, which stops every service and agent by PID (checked against /proc) and removes
+ * the dir. Call `stop()` in afterAll/finally; as a last resort, whatever a test forgot is
+ * SIGKILLed when the test process exits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSandboxAgent, signalAgent } from '../../src/sandbox/agent-process.js';
+import { sandboxDown } from '../../src/sandbox/down.js';
+import { findSerf, runSerf, serfReason } from '../../src/sandbox/serf-binary.js';
+import { type SandboxService, signalService } from '../../src/sandbox/service/process.js';
+import type { SandboxAgent } from '../../src/sandbox/state.js';
+import { sandboxUp } from '../../src/sandbox/up.js';
+import { waitFor } from '../support/wait.js';
+
+export interface KvServiceCluster {
+  stateDir: string;
+  /** Agent 1's gossip address, for `--join`. */
+  join: string;
+  keyringFile: string | null;
+  agents: SandboxAgent[];
+  services: SandboxService[];
+  /** The service URL of node `name`. */
+  url(name: string): string;
+  /** `serf leave` on the agent (its service keeps running, outside the ring). */
+  leave(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface KvServiceClusterOptions {
+  nodes?: number;
+  coldMs?: number;
+  encrypt?: boolean;
+}
+
+const live = new Map<string, { agents: SandboxAgent[]; services: SandboxService[] }>();
+let hooked = false;
+
+function killLive(): void {
+  for (const [dir, { agents, services }] of live) {
+    for (const s of services) signalService(s, 'SIGKILL');
+    for (const a of agents) signalAgent(a, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', killLive);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      killLive();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+export async function startKvServiceCluster({ nodes = 3, coldMs = 50, encrypt = false }: KvServiceClusterOptions = {}): Promise<KvServiceCluster> {
+  const serf = findSerf();
+  const stateDir = mkdtempSync(join(tmpdir(), `ringside-kv-${process.pid}-`));
+  let up;
+  try {
+    up = await sandboxUp({ nodes, stateDir, service: true, coldMs, encrypt, timeoutMs: 30_000 });
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  const services = up.services ?? [];
+  hook();
+  live.set(stateDir, { agents: up.agents, services });
+  let stopped = false;
+  const agent = (name: string): SandboxAgent => {
+    const found = up.agents.find((a) => a.name === name);
+    if (found === undefined) throw new Error(`no agent ${name}`);
+    return found;
+  };
+  return {
+    stateDir,
+    join: up.join,
+    keyringFile: up.keyringFile,
+    agents: up.agents,
+    services,
+    url: (name) => {
+      const found = services.find((s) => s.name === name);
+      if (found === undefined) throw new Error(`no service ${name}`);
+      return found.url;
+    },
+    leave: async (name) => {
+      const target = agent(name);
+      const run = await runSerf(serf, ['leave', `-rpc-addr=${target.rpc}`], 15_000);
+      if (run.code !== 0) throw new Error(`serf leave on ${name} failed: ${serfReason(run)}`);
+      await waitFor(() => !isSandboxAgent(target), { timeoutMs: 10_000, what: `${name} to exit after leaving` });
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await sandboxDown({ stateDir, termGraceMs: 3000 });
+      } finally {
+        for (const s of services) signalService(s, 'SIGKILL');
+        for (const a of up.agents) signalAgent(a, 'SIGKILL');
+        live.delete(stateDir);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
