@@ -1,0 +1,220 @@
+/**
+ * The passive ringpop observer (CLI `--protocol ringpop`): reads membership only through
+ * side-effect-free calls (ringpop.md 2.4) — `/admin/stats`, or on a node without it a join with
+ * the cluster's own app name — never sends a membership change, connects as an ephemeral
+ * TChannel peer and declines every call a node makes back. It polls several members per round,
+ * merges their lists by ringpop's incarnation rules, and reports the same members and change
+ * notifications as the Serf observers (normalised statuses, `nativeStatus` keeps ringpop's word).
+ */
+import { formatHostPort, type HostPort, type Member, parseHostPort } from '../../cluster/member.js';
+import { type ClusterObserver, DropCounter, type MemberView, type ObserverStats } from '../../cluster/observer.js';
+import { RingsideError } from '../../errors.js';
+import { TChannelConnection, TChannelError } from '../tchannel/client.js';
+import { discoverApp, fetchStats, joinMembership, lookupKey, MissingEndpointError, ringpopFailure } from './calls.js';
+import { detectFidelity, type RingFidelity } from './checksum.js';
+import { isRingMember, type RingpopMember, RingpopTable } from './membership.js';
+
+export interface RingpopObserverOptions {
+  seeds: HostPort[];
+  timeoutMs: number;
+  intervalMs: number;
+  /** Members asked per polling round (default 3). */
+  fanout?: number;
+}
+
+/** What one member said about the cluster. */
+export interface MemberReport {
+  addr: string;
+  members: RingpopMember[];
+  membershipChecksum: number | null;
+  via: '/admin/stats' | '/protocol/join';
+  fidelity?: RingFidelity;
+}
+
+export class RingpopObserver implements ClusterObserver {
+  readonly protocol = 'ringpop' as const;
+  readonly mode = 'passive' as const;
+  readonly seeds: readonly string[];
+  private readonly table = new RingpopTable();
+  private readonly connections = new Map<string, Promise<TChannelConnection>>();
+  private readonly listeners = new Set<(members: Member[]) => void>();
+  private readonly drops = new DropCounter();
+  private readonly counters = { exchanges: 0, exchangeFailures: 0, packetsReceived: 0 };
+  private app: string | undefined;
+  private lastFidelity: RingFidelity | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private stopped = false;
+  private cursor = 0;
+
+  constructor(private readonly options: RingpopObserverOptions) {
+    this.seeds = options.seeds.map(formatHostPort);
+  }
+
+  async start(): Promise<void> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    let failure: RingsideError | undefined;
+    while (Date.now() < deadline) {
+      for (const seed of this.seeds) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        try {
+          this.merge([await this.report(seed, left)]);
+          this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+          return;
+        } catch (error) {
+          failure = ringpopFailure(seed, error);
+          if (!(error instanceof TChannelError) || !['refused', 'reset', 'closed', 'unreachable'].includes(error.kind)) throw failure;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
+    throw failure ?? new RingsideError('RS_UNREACHABLE', 'no ringpop seed answered', 'check --join and --timeout');
+  }
+
+  members(): Member[] {
+    return this.table.members();
+  }
+
+  onChange(listener: (members: Member[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): ObserverStats {
+    return { ...this.counters, dropped: this.drops.toJSON() };
+  }
+
+  /** Whether ringside's fingerprint32 ring is the cluster's, from the latest /admin/stats. */
+  fidelity(): RingFidelity | undefined {
+    return this.lastFidelity;
+  }
+
+  /** Owners of `keys` as the cluster itself answers them (`/admin/lookup` on one live member). */
+  async lookup(keys: readonly string[]): Promise<{ reporter: string; owners: string[] }> {
+    let failure: unknown;
+    for (const addr of this.targets()) {
+      try {
+        const connection = await this.connection(addr, this.options.timeoutMs);
+        const owners: string[] = [];
+        for (const key of keys) owners.push(await lookupKey(connection, key, this.options.timeoutMs));
+        return { reporter: addr, owners };
+      } catch (error) {
+        failure = error;
+        this.forget(addr);
+      }
+    }
+    throw ringpopFailure(this.seeds[0] ?? '?', failure ?? new Error('no member to ask'));
+  }
+
+  async views(): Promise<MemberView[]> {
+    const asked = this.table.list().filter((m) => isRingMember(m.status)).map((m) => m.address);
+    const queue = [...asked];
+    const results: MemberView[] = [];
+    const worker = async (): Promise<void> => {
+      for (let addr = queue.shift(); addr !== undefined; addr = queue.shift()) {
+        try {
+          const report = await this.report(addr, this.options.timeoutMs);
+          const own = new RingpopTable();
+          own.apply(report.members);
+          results.push({ observer: addr, addr, members: own.members(), ...(report.membershipChecksum !== null ? { checksum: report.membershipChecksum } : {}) });
+        } catch (error) {
+          this.forget(addr);
+          results.push({ observer: addr, addr, members: null, error: ringpopFailure(addr, error).line });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, asked.length) }, worker));
+    return results.sort((a, b) => (a.observer < b.observer ? -1 : 1));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.listeners.clear();
+    const open = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(open.map((c) => c.then((conn) => conn.close(), () => undefined)));
+  }
+
+  /** One member's own view (stats, else a join with the cluster's app name). */
+  async report(addr: string, timeoutMs: number): Promise<MemberReport> {
+    this.counters.exchanges++;
+    try {
+      const connection = await this.connection(addr, timeoutMs);
+      try {
+        const stats = await fetchStats(connection, timeoutMs);
+        const fidelity = detectFidelity(addr, stats);
+        this.lastFidelity = fidelity;
+        return { addr, members: stats.members, membershipChecksum: stats.membershipChecksum, via: '/admin/stats', fidelity };
+      } catch (error) {
+        if (!(error instanceof MissingEndpointError)) throw error;
+        this.app ??= await discoverApp(connection, timeoutMs);
+        const join = await joinMembership(connection, this.app, timeoutMs);
+        return { addr, members: join.members, membershipChecksum: join.membershipChecksum, via: '/protocol/join' };
+      }
+    } catch (error) {
+      this.counters.exchangeFailures++;
+      if (error instanceof TChannelError) this.forget(addr);
+      throw error;
+    }
+  }
+
+  private connection(addr: string, timeoutMs: number): Promise<TChannelConnection> {
+    let connection = this.connections.get(addr);
+    if (!connection) {
+      const hp = parseHostPort(addr);
+      if (!hp) return Promise.reject(new TChannelError('other', `${addr} is not HOST:PORT`));
+      connection = TChannelConnection.connect({ host: hp.host, port: hp.port, timeoutMs });
+      this.connections.set(addr, connection);
+      connection.catch(() => this.connections.delete(addr));
+    }
+    return connection;
+  }
+
+  private forget(addr: string): void {
+    const connection = this.connections.get(addr);
+    this.connections.delete(addr);
+    void connection?.then((c) => c.close(), () => undefined);
+  }
+
+  /** Members to ask: those in the ring (alive or suspect), then the seeds; deduplicated. */
+  private targets(): string[] {
+    const seen = new Set(this.table.list().filter((m) => isRingMember(m.status)).map((m) => m.address));
+    for (const seed of this.seeds) seen.add(seed);
+    return [...seen];
+  }
+
+  private async tick(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      const targets = this.targets();
+      const count = Math.min(this.options.fanout ?? 3, targets.length);
+      const chosen = Array.from({ length: count }, () => targets[this.cursor++ % targets.length] as string);
+      const reports = await Promise.all(
+        [...new Set(chosen)].map((addr) =>
+          this.report(addr, this.options.timeoutMs).catch((error: unknown) => {
+            this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, ''));
+            return undefined;
+          }),
+        ),
+      );
+      const answered = reports.filter((r): r is MemberReport => r !== undefined);
+      if (answered.length > 0 && !this.stopped) this.merge(answered);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private merge(reports: readonly MemberReport[]): void {
+    let changed = false;
+    for (const report of reports) changed = this.table.apply(report.members) || changed;
+    // Members every answering node has forgotten (evicted tombstones) leave the table too.
+    changed = this.table.retain(new Set(reports.flatMap((r) => r.members.map((m) => m.address)))) || changed;
+    if (changed && !this.stopped) {
+      const members = this.table.members();
+      for (const listener of this.listeners) listener(members);
+    }
+  }
+}
