@@ -153,3 +153,25 @@ export async function startRingpopCluster(options: RingpopClusterOptions = {}): 
     stop,
   };
 }
+
+/** A plain tchannel 3.10.1 server (test/peers/ringpop/bare-tchannel.cjs): /echo and /health only. */
+export async function startBareTChannel(): Promise<{ address: string; port: number; stop(): Promise<void> }> {
+  if (!hookInstalled) {
+    process.once('exit', killAll);
+    hookInstalled = true;
+  }
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./ringpop/bare-tchannel.cjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  const address = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bare-tchannel exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { address: string }).address));
+  });
+  return { address, port: Number(address.split(':')[1]), stop };
+}

@@ -37,6 +37,8 @@ export function crc32c(data: Uint8Array, seed = 0): number {
 
 /** IEEE CRC-32 (zlib's), continuing from `seed`. */
 export function crc32(data: Uint8Array, seed = 0): number {
+  // Node 20's zlib.crc32 returns 0 instead of the seed for an empty Buffer (`Buffer.from([])`).
+  if (data.length === 0) return seed >>> 0;
   return zlibCrc32(data, seed) >>> 0;
 }
 
