@@ -45,7 +45,7 @@ describe('call frames', () => {
     expect(call?.args.map((a) => a.toString())).toEqual(['', '', LOOKUP_BODY.toString()]);
     // A flipped body byte fails the checksum.
     const bad = Buffer.from(bytes);
-    bad[bad.length - 3] ^= 1;
+    bad[bad.length - 3] = (bad[bad.length - 3] as number) ^ 1;
     expect(() => new CallAssembler().add(decodeCallFragment(decodeFrame(bad)))).toThrow(/invalid checksum/);
   });
 
