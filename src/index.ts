@@ -43,3 +43,10 @@ export {
   type SandboxAgent,
   type SerfMember,
 } from './sandbox/index.js';
+
+// --- ringpop over TChannel (issue 4) ---
+export { RingpopObserver, type RingpopObserverOptions, type MemberReport } from './protocols/ringpop/observer.js';
+export { ringpopOwners, type RingpopOwnerRecord, type RingpopOwners } from './protocols/ringpop/owners.js';
+export { detectFidelity, nodeMembershipChecksum, goMembershipChecksum, ringChecksum, type RingFidelity } from './protocols/ringpop/checksum.js';
+export { type RingpopMember, type RingpopStatus, RingpopTable, supersedes } from './protocols/ringpop/membership.js';
+export { TChannelConnection, TChannelError, type CallOptions, type CallResult } from './protocols/tchannel/client.js';

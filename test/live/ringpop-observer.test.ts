@@ -1,7 +1,9 @@
 // ringside observing real ringpop 10.21.0 nodes (tchannel 3.10.1) on loopback: what it reports must
 // be what each node reports about itself, it must never appear in any node's membership, its
 // owners must equal the nodes' own lookup, and a kill -9 must show as suspect then faulty.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverApp, joinMembership } from '../../src/protocols/ringpop/calls.js';
 import { TChannelConnection } from '../../src/protocols/tchannel/client.js';
@@ -23,6 +25,10 @@ interface MembersJson {
   members: MemberJson[];
   views?: { agree: boolean; groups: { observers: string[]; checksum?: number }[]; unreachable: { observer: string; error: string }[] };
 }
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+for (const name of ['snapshot.v1', 'owner']) ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')));
+const schemaCheck = (id: string, data: unknown): string => (ajv.validate(`https://ringside.dev/schemas/${id}.schema.json`, data) ? 'valid' : ajv.errorsText(ajv.errors));
 
 let cluster: RingpopCluster;
 let seed: string;
@@ -95,6 +101,7 @@ describe('owner --protocol ringpop', () => {
       expect(out.map((r) => r.owners[0])).toEqual(live);
       expect(new Set(out.map((r) => r.resolvedBy))).toEqual(new Set(['ring']));
       expect(new Set(live).size).toBe(4);
+      expect(schemaCheck('owner', out)).toBe('valid');
     } finally {
       files.cleanup();
     }
@@ -154,6 +161,7 @@ describe('snapshot, ring and plan read the same membership', () => {
       const path = `${files.dir}/snap.json`;
       const snap = await runCli(['snapshot', '-o', path, ...rp()]);
       expect(snap.code).toBe(0);
+      expect(schemaCheck('snapshot.v1', JSON.parse(readFileSync(path, 'utf8')))).toBe('valid');
       const live = await runJson<{ nodes: { node: string; ownership: number }[] }>(['ring', ...rp()]);
       const offline = await runJson<{ nodes: { node: string; ownership: number }[] }>(['ring', '--snapshot', path]);
       expect(live.nodes).toEqual(offline.nodes);
@@ -234,6 +242,7 @@ describe('a cluster whose ring hash cannot be reproduced', () => {
     const out = await runJson<{ key: string; hash: number | null; owners: string[]; resolvedBy: string }[]>(['owner', ...keys, ...join]);
     expect(out.map((r) => r.owners[0])).toEqual(await seeded.nodes[2]!.lookup(keys));
     expect(out.every((r) => r.resolvedBy === 'cluster-lookup' && r.hash === null)).toBe(true);
+    expect(schemaCheck('owner', out)).toBe('valid');
     // ringside's fingerprint32 ring would have answered differently: the fallback matters.
     const offline = await runJson<{ owners: string[] }[]>(['owner', ...keys, '--members', membersFile.path('members.txt')]);
     expect(offline.filter((r, i) => r.owners[0] !== out[i]?.owners[0]).length).toBeGreaterThan(10);
