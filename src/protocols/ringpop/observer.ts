@@ -192,12 +192,19 @@ export class RingpopObserver implements ClusterObserver {
       const targets = this.targets();
       const count = Math.min(this.options.fanout ?? 3, targets.length);
       const chosen = Array.from({ length: count }, () => targets[this.cursor++ % targets.length] as string);
+      // Each answer is merged as it comes, so one slow or blackholed member delays nobody's news.
       const reports = await Promise.all(
         [...new Set(chosen)].map((addr) =>
-          this.report(addr, this.options.timeoutMs).catch((error: unknown) => {
-            this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, ''));
-            return undefined;
-          }),
+          this.report(addr, this.options.timeoutMs).then(
+            (report) => {
+              if (!this.stopped) this.merge([report], false);
+              return report;
+            },
+            (error: unknown) => {
+              this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, ''));
+              return undefined;
+            },
+          ),
         ),
       );
       const answered = reports.filter((r): r is MemberReport => r !== undefined);
@@ -207,11 +214,11 @@ export class RingpopObserver implements ClusterObserver {
     }
   }
 
-  private merge(reports: readonly MemberReport[]): void {
+  /** Merges reports; with `retain`, members none of them lists any more (evicted tombstones) go too. */
+  private merge(reports: readonly MemberReport[], retain = true): void {
     let changed = false;
     for (const report of reports) changed = this.table.apply(report.members) || changed;
-    // Members every answering node has forgotten (evicted tombstones) leave the table too.
-    changed = this.table.retain(new Set(reports.flatMap((r) => r.members.map((m) => m.address)))) || changed;
+    if (retain) changed = this.table.retain(new Set(reports.flatMap((r) => r.members.map((m) => m.address)))) || changed;
     if (changed && !this.stopped) {
       const members = this.table.members();
       for (const listener of this.listeners) listener(members);

@@ -5,6 +5,9 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TChannelConnection, TChannelError } from '../../../src/protocols/tchannel/client.js';
+import { encodeFrame, FrameSplitter, FrameType } from '../../../src/protocols/tchannel/frame.js';
+import { decodeError, encodeCallRequest, encodeCallResponse, encodeInit } from '../../../src/protocols/tchannel/messages.js';
+import { waitFor } from '../../support/wait.js';
 import { startBareTChannel } from '../../peers/ringpop-cluster.js';
 
 let peer: Awaited<ReturnType<typeof startBareTChannel>>;
@@ -82,5 +85,55 @@ describe('ports that are not TChannel', () => {
   it('a port that never answers times out', async () => {
     const port = (silent.address() as { port: number }).port;
     await expect(TChannelConnection.connect({ host: '127.0.0.1', port, timeoutMs: 300 })).rejects.toMatchObject({ kind: 'timeout' });
+  });
+});
+
+describe('calls a peer makes back to the observer', () => {
+  // A raw peer that, like a ringpop node doing a reverse full sync, sends its own /protocol/join
+  // over our connection with the same message id as our pending call (ids are per direction).
+  let server: TcpServer;
+  const seen: { type: number; id: number; code?: number }[] = [];
+  const peerSockets: Socket[] = [];
+  beforeAll(async () => {
+    server = createTcpServer((socket) => {
+      peerSockets.push(socket);
+      socket.on('error', () => undefined);
+      const splitter = new FrameSplitter();
+      socket.on('data', (chunk: Buffer) => {
+        for (const frame of splitter.push(chunk)) {
+          if (frame.type === FrameType.initReq) {
+            socket.write(encodeInit(FrameType.initRes, frame.id, { host_port: '127.0.0.1:1', process_name: 'raw-peer' }));
+            for (const f of encodeCallRequest({ id: 1, service: 'ringpop', ttlMs: 30_000, headers: { as: 'raw', cn: 'ringpop' }, checksumType: 3, args: [Buffer.from('/protocol/join'), Buffer.from('null'), Buffer.from('{"app":"demo","source":"127.0.0.1:1","incarnationNumber":1}')] })) socket.write(f);
+            socket.write(encodeFrame(FrameType.pingReq, 77, new Uint8Array(0)));
+          } else if (frame.type === FrameType.error) {
+            seen.push({ type: frame.type, id: frame.id, code: decodeError(frame.payload).code });
+          } else if (frame.type === FrameType.pingRes) {
+            seen.push({ type: frame.type, id: frame.id });
+          } else if (frame.type === FrameType.callReq) {
+            for (const f of encodeCallResponse({ id: frame.id, code: 0, headers: { as: 'raw' }, checksumType: 3, args: [Buffer.alloc(0), Buffer.alloc(0), Buffer.from('mine')] })) socket.write(f);
+          }
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => {
+    for (const s of peerSockets) s.destroy();
+    server?.close();
+  });
+
+  it('are declined with an error frame, pings answered, and our own call with the same id still gets its reply', async () => {
+    const port = (server.address() as { port: number }).port;
+    const connection = await TChannelConnection.connect({ host: '127.0.0.1', port, timeoutMs: 5000 });
+    try {
+      const reply = await connection.call({ service: 'ringpop', endpoint: '/admin/stats', timeoutMs: 5000 });
+      expect(reply.arg3.toString()).toBe('mine');
+      const got = await waitFor(() => (seen.length >= 2 ? seen : undefined), { what: 'the decline and the ping response' });
+      expect(got).toContainEqual({ type: FrameType.error, id: 1, code: 0x04 });
+      expect(got).toContainEqual({ type: FrameType.pingRes, id: 77 });
+      expect(connection.declinedCalls).toBe(1);
+    } finally {
+      connection.close();
+    }
   });
 });
