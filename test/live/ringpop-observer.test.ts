@@ -257,3 +257,25 @@ describe('a cluster whose ring hash cannot be reproduced', () => {
     expect(ring.stderr).toMatch(/warning: this ringpop cluster's checksums do not match fingerprint32/);
   });
 });
+
+describe('a ringpop without /admin/stats', () => {
+  let trimmed: RingpopCluster;
+  beforeAll(async () => {
+    trimmed = await startRingpopCluster({ nodes: 3, without: ['/admin/stats'] });
+  });
+  afterAll(async () => {
+    await trimmed?.stop();
+  });
+
+  it('is read through a join with the app name a wrong-app join revealed; nobody is added', async () => {
+    const join = ['--protocol', 'ringpop', '--join', trimmed.addresses[1] as string];
+    const out = await runJson<MembersJson>(['members', ...join]);
+    const own = (await trimmed.nodes[0]!.members()).members.map((m) => ({ addr: m.address, nativeStatus: m.status, incarnation: m.incarnationNumber })).sort((a, b) => (a.addr < b.addr ? -1 : 1));
+    expect(out.members.map((m) => ({ addr: m.addr, nativeStatus: m.nativeStatus, incarnation: m.incarnation }))).toEqual(own);
+    expect(out.cluster.ringFidelity).toMatchObject({ reproducible: true, formula: 'node-fingerprint32' });
+    const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
+    const owners = await runJson<{ owners: string[]; resolvedBy: string }[]>(['owner', ...keys, ...join]);
+    expect(owners.map((r) => r.owners[0])).toEqual(await trimmed.nodes[2]!.lookup(keys));
+    for (const node of trimmed.nodes) expect((await node.members()).members.map((m) => m.address).sort()).toEqual([...trimmed.addresses].sort());
+  });
+});

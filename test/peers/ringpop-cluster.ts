@@ -49,6 +49,8 @@ export interface RingpopClusterOptions {
   /** `seeded`: a hash no observer can reproduce (see node.cjs). */
   hash?: 'fingerprint32' | 'seeded';
   suspectMs?: number;
+  /** Endpoints every node unregisters (an older or trimmed ringpop). */
+  without?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -70,7 +72,7 @@ export async function freePort(): Promise<number> {
 }
 
 function startNode(address: string, app: string, hosts: string[], options: RingpopClusterOptions): Promise<RingpopNode> {
-  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000)];
+  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));

@@ -72,16 +72,17 @@ export interface RingFidelity {
 /**
  * Detects from one member's /admin/stats whether its cluster hashes with fingerprint32: its
  * membership checksum must match a fingerprint32 formula, and its ring checksum must match the
- * fingerprint32 checksum of its ring servers.
+ * fingerprint32 checksum of its ring servers. Without ring information (a join reply), the
+ * membership checksum decides alone.
  */
-export function detectFidelity(reporter: string, stats: { members: readonly RingpopMember[]; membershipChecksum: number | null; ringChecksum: number | null; ringServers: readonly string[] }): RingFidelity {
+export function detectFidelity(reporter: string, stats: { members: readonly RingpopMember[]; membershipChecksum: number | null; ringChecksum: number | null; ringServers: readonly string[] }, ringKnown = true): RingFidelity {
   let formula: ChecksumFormula | null = null;
   if (stats.membershipChecksum !== null) {
     if (nodeMembershipChecksum(stats.members) === stats.membershipChecksum) formula = 'node-fingerprint32';
     else if (goMembershipChecksum(stats.members) === stats.membershipChecksum) formula = 'go-fingerprint32';
   }
   const computed = stats.ringServers.length > 0 ? ringChecksum(stats.ringServers) : null;
-  const ringMatches = stats.ringChecksum !== null && computed === stats.ringChecksum;
+  const ringMatches = ringKnown ? stats.ringChecksum !== null && computed === stats.ringChecksum : true;
   const reproducible = formula !== null && ringMatches;
   return {
     reproducible,

@@ -151,7 +151,9 @@ export class RingpopObserver implements ClusterObserver {
         if (!(error instanceof MissingEndpointError)) throw error;
         this.app ??= await discoverApp(connection, timeoutMs);
         const join = await joinMembership(connection, this.app, timeoutMs);
-        return { addr, members: join.members, membershipChecksum: join.membershipChecksum, via: '/protocol/join' };
+        const fidelity = detectFidelity(addr, { members: join.members, membershipChecksum: join.membershipChecksum, ringChecksum: null, ringServers: [] }, false);
+        this.lastFidelity = fidelity;
+        return { addr, members: join.members, membershipChecksum: join.membershipChecksum, via: '/protocol/join', fidelity };
       }
     } catch (error) {
       this.counters.exchangeFailures++;

@@ -5,7 +5,7 @@
 //
 //   node node.cjs --listen 127.0.0.1:30000 --app demo --hosts 127.0.0.1:30000,127.0.0.1:30001
 //                 [--hash fingerprint32|seeded] [--suspect-ms 5000] [--faulty-ms 86400000]
-//                 [--tombstone-ms 60000]
+//                 [--tombstone-ms 60000] [--without /admin/stats,...]
 //
 // - isCrossPlatform: true (fingerprint32), as ringpop's own main.js does. `--hash seeded`
 //   then swaps the node's hashFunc (ring and membership checksum) for farmhash's
@@ -64,6 +64,10 @@ if (args.hash === 'seeded') {
 }
 
 ringpop.setupChannel();
+// --without /admin/stats,...: unregister endpoints, as an older or trimmed ringpop would lack them.
+if (args.without) {
+    args.without.split(',').forEach(function (endpoint) { delete ringpop.channel.handler.endpoints[endpoint]; });
+}
 
 var parts = args.listen.split(':');
 tchannel.listen(Number(parts[1]), parts[0], function onListening() {

@@ -42,6 +42,9 @@ describe('checksums', () => {
     const platform = detectFidelity('a', { members: LIVE, membershipChecksum: 42, ringChecksum: 43, ringServers: SERVERS });
     expect(platform).toMatchObject({ reproducible: false, formula: null, hash: 'unknown', computedRingChecksum: 1662844479 });
     expect(detectFidelity('a', { members: LIVE, membershipChecksum: 1208786806, ringChecksum: 7, ringServers: SERVERS }).reproducible).toBe(false);
+    // A join reply has no ring: the membership checksum decides.
+    expect(detectFidelity('a', { members: LIVE, membershipChecksum: 1208786806, ringChecksum: null, ringServers: [] }, false).reproducible).toBe(true);
+    expect(detectFidelity('a', { members: LIVE, membershipChecksum: 9, ringChecksum: null, ringServers: [] }, false).reproducible).toBe(false);
   });
 });
 
