@@ -174,6 +174,36 @@ describe('snapshot, ring and plan read the same membership', () => {
   });
 });
 
+describe('watch: a frozen node (SIGSTOP) is suspected, then refutes', () => {
+  it('reports suspect while the node cannot answer ringside either, then alive with a higher incarnation', async () => {
+    const frozen = cluster.nodes[2]!;
+    const before = (await ownView(cluster.nodes[0]!)).find((m) => m.addr === frozen.address)?.incarnation ?? 0;
+    const watcher = startWatch(rp('--interval', '200ms', '--timeout', '3s'));
+    try {
+      await waitFor(() => watcher.lines.find((l) => l.type === 'snapshot'), { timeoutMs: 15_000, what: 'the watch snapshot' });
+      const stoppedAt = Date.now();
+      frozen.process.kill('SIGSTOP');
+      let suspect;
+      try {
+        suspect = await waitFor(() => watcher.lines.find((l) => l.member === frozen.address && l.type === 'suspect'), { timeoutMs: 30_000, what: 'watch to report the frozen node suspect' });
+      } finally {
+        frozen.process.kill('SIGCONT');
+      }
+      const alive = await waitFor(() => watcher.lines.find((l) => l.member === frozen.address && l.type === 'alive' && l.receivedAt >= suspect.receivedAt), { timeoutMs: 30_000, what: 'watch to report the refutation' });
+      expect(alive.previous).toMatch(/^(suspect|failed)$/);
+      // ringside may hear the refutation (from the frozen node itself) before node 0 does.
+      const after = await waitFor(async () => (await ownView(cluster.nodes[0]!)).find((m) => m.addr === frozen.address && m.nativeStatus === 'alive'), { timeoutMs: 30_000, what: 'node 0 to hear the refutation' });
+      expect(after.incarnation).toBeGreaterThan(before);
+      expect(alive.incarnation).toBe(after.incarnation);
+      console.log(`ringpop SIGSTOP: watch reported suspect ${suspect.receivedAt - stoppedAt} ms after the freeze, the refutation ${alive.receivedAt - suspect.receivedAt} ms after suspect`);
+      await onlyClusterAddresses();
+    } finally {
+      frozen.process.kill('SIGCONT');
+      await watcher.stop();
+    }
+  });
+});
+
 describe('watch: kill -9 one node', () => {
   it('reports it suspect then faulty, never shows the observer, and --all-views survives the dead member', async () => {
     const victim = cluster.nodes[3]!;

@@ -14,6 +14,9 @@ import { discoverApp, fetchStats, joinMembership, lookupKey, MissingEndpointErro
 import { detectFidelity, type RingFidelity } from './checksum.js';
 import { isRingMember, type RingpopMember, RingpopTable } from './membership.js';
 
+/** Answers in a row that must all leave out a non-ring member before it is forgotten. */
+const RETAIN_REPORTS = 6;
+
 export interface RingpopObserverOptions {
   seeds: HostPort[];
   timeoutMs: number;
@@ -43,7 +46,9 @@ export class RingpopObserver implements ClusterObserver {
   private app: string | undefined;
   private lastFidelity: RingFidelity | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private polling = false;
+  private readonly inFlight = new Set<string>();
+  private readonly lastListed = new Map<string, number>();
+  private reportSeq = 0;
   private stopped = false;
   private cursor = 0;
 
@@ -60,7 +65,7 @@ export class RingpopObserver implements ClusterObserver {
         if (left <= 0) break;
         try {
           this.merge([await this.report(seed, left)]);
-          this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+          this.timer = setInterval(() => this.tick(), this.options.intervalMs);
           return;
         } catch (error) {
           failure = ringpopFailure(seed, error);
@@ -187,40 +192,43 @@ export class RingpopObserver implements ClusterObserver {
     return [...seen];
   }
 
-  private async tick(): Promise<void> {
-    if (this.polling || this.stopped) return;
-    this.polling = true;
-    try {
-      const targets = this.targets();
-      const count = Math.min(this.options.fanout ?? 3, targets.length);
-      const chosen = Array.from({ length: count }, () => targets[this.cursor++ % targets.length] as string);
-      // Each answer is merged as it comes, so one slow or blackholed member delays nobody's news.
-      const reports = await Promise.all(
-        [...new Set(chosen)].map((addr) =>
-          this.report(addr, this.options.timeoutMs).then(
-            (report) => {
-              if (!this.stopped) this.merge([report], false);
-              return report;
-            },
-            (error: unknown) => {
-              this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, ''));
-              return undefined;
-            },
-          ),
-        ),
-      );
-      const answered = reports.filter((r): r is MemberReport => r !== undefined);
-      if (answered.length > 0 && !this.stopped) this.merge(answered);
-    } finally {
-      this.polling = false;
+  /**
+   * One polling round: the next `fanout` members not already being asked. Answers are merged as
+   * they come and a slow or blackholed member holds up only its own slot, never the others.
+   */
+  private tick(): void {
+    if (this.stopped) return;
+    const targets = this.targets().filter((addr) => !this.inFlight.has(addr));
+    const count = Math.min(this.options.fanout ?? 3, targets.length);
+    for (let i = 0; i < count; i++) {
+      const addr = targets[(this.cursor + i) % targets.length] as string;
+      this.inFlight.add(addr);
+      this.report(addr, this.options.timeoutMs)
+        .then(
+          (report) => {
+            if (!this.stopped) this.merge([report]);
+          },
+          (error: unknown) => this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, '')),
+        )
+        .finally(() => this.inFlight.delete(addr));
     }
+    this.cursor += Math.max(1, count);
   }
 
-  /** Merges reports; with `retain`, members none of them lists any more (evicted tombstones) go too. */
-  private merge(reports: readonly MemberReport[], retain = true): void {
+  /**
+   * Merges reports by the incarnation rule. Members out of the ring that none of the last
+   * `RETAIN_REPORTS` answers listed (tombstones the nodes evicted) are forgotten.
+   */
+  private merge(reports: readonly MemberReport[]): void {
     let changed = false;
-    for (const report of reports) changed = this.table.apply(report.members) || changed;
-    if (retain) changed = this.table.retain(new Set(reports.flatMap((r) => r.members.map((m) => m.address)))) || changed;
+    for (const report of reports) {
+      this.reportSeq++;
+      for (const m of report.members) this.lastListed.set(m.address, this.reportSeq);
+      changed = this.table.apply(report.members) || changed;
+    }
+    const recent = new Set([...this.lastListed].filter(([, seq]) => seq > this.reportSeq - RETAIN_REPORTS).map(([addr]) => addr));
+    changed = this.table.retain(recent) || changed;
+    for (const addr of [...this.lastListed.keys()]) if (!this.table.get(addr)) this.lastListed.delete(addr);
     if (changed && !this.stopped) {
       const members = this.table.members();
       for (const listener of this.listeners) listener(members);
