@@ -185,6 +185,11 @@ describe('watch: a frozen node (SIGSTOP) is suspected, then refutes', () => {
       frozen.process.kill('SIGSTOP');
       let suspect;
       try {
+        // --all-views while it is frozen: listed as not answering, the others still grouped, exit 0.
+        const views = await runJson<MembersJson>(['members', '--all-views', ...rp('--timeout', '1s')]);
+        expect(views.views?.unreachable.map((u) => u.observer)).toEqual([frozen.address]);
+        expect(views.views?.unreachable[0]?.error).toMatch(/no TChannel handshake within 1000 ms|no answer to \/admin\/stats within 1000 ms/);
+        expect(views.views?.groups.flatMap((g) => g.observers).sort()).toEqual(cluster.addresses.filter((a) => a !== frozen.address).sort());
         suspect = await waitFor(() => watcher.lines.find((l) => l.member === frozen.address && l.type === 'suspect'), { timeoutMs: 30_000, what: 'watch to report the frozen node suspect' });
       } finally {
         frozen.process.kill('SIGCONT');

@@ -16,6 +16,8 @@ import { isRingMember, type RingpopMember, RingpopTable } from './membership.js'
 
 /** Answers in a row that must all leave out a non-ring member before it is forgotten. */
 const RETAIN_REPORTS = 6;
+/** `/admin/lookup` calls in flight at once on one connection. */
+const LOOKUP_WINDOW = 64;
 
 export interface RingpopObserverOptions {
   seeds: HostPort[];
@@ -101,8 +103,12 @@ export class RingpopObserver implements ClusterObserver {
     for (const addr of this.targets()) {
       try {
         const connection = await this.connection(addr, this.options.timeoutMs);
-        const owners: string[] = [];
-        for (const key of keys) owners.push(await lookupKey(connection, key, this.options.timeoutMs));
+        // Pipelined on one connection, at most LOOKUP_WINDOW calls in flight.
+        const owners: string[] = new Array<string>(keys.length);
+        for (let start = 0; start < keys.length; start += LOOKUP_WINDOW) {
+          const batch = keys.slice(start, start + LOOKUP_WINDOW);
+          (await Promise.all(batch.map((key) => lookupKey(connection, key, this.options.timeoutMs)))).forEach((owner, i) => (owners[start + i] = owner));
+        }
         return { reporter: addr, owners };
       } catch (error) {
         failure = error;
