@@ -13,11 +13,12 @@ import { liveOptions } from '../cli/options.js';
 
 export default class Owner extends RingsideCommand {
   static override summary = 'Which node owns each key (owners in preference order)';
-  static override usage = 'owner KEY... [--keys-file FILE] (--members FILE | --snapshot FILE) [ring flags]';
+  static override usage = 'owner KEY... [--keys-file FILE] (--join HOST:PORT [--protocol P] | --members FILE | --snapshot FILE) [ring flags]';
   static override strict = false;
   static override examples = [
     '<%= config.bin %> owner user:42 --members examples/cluster.txt',
     '<%= config.bin %> owner --keys-file keys.txt --ring ketama --replicas 3 --snapshot cluster.json --json',
+    '<%= config.bin %> owner user:42 --protocol ringpop --join 10.0.0.5:3000',
   ];
 
   static override flags = {
