@@ -9,7 +9,9 @@
 // 3. plan for 1,000 nodes x 256 vnodes, one node added (goal: under 200 ms);
 // 4. the Serf observer beside Serf itself (bench/observer-bench.js): time to a complete
 //    membership beside `serf members` over RPC, detection lag behind the agents after kill -9,
-//    and decoding a synthesized 10,000-member push-pull.
+//    and decoding a synthesized 10,000-member push-pull;
+// 5. the ringpop observer (bench/ringpop-bench.js): members over TChannel beside the same crawl
+//    with tchannel's own client (ringpop-admin's collection step), as commands and in-process.
 // Runs alternate between the two tools, three rounds each; the median round is reported.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -94,6 +96,23 @@ console.log('');
 console.log(observerLine(observerHeader));
 for (const row of observerRows) console.log(observerLine(row));
 
+// 5. the ringpop observer beside tchannel's own client (bench/ringpop-bench.js)
+const ringpopObserver = JSON.parse(execFileSync(process.execPath, [`${root}bench/ringpop-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
+{
+  const { commandMs, statsCallUs, nodes } = ringpopObserver;
+  const rpRows = [
+    [`members --all-views, ${nodes} ringpop nodes: fresh process`, `${fmt(commandMs.ringside)} ms`, `${fmt(commandMs.tchannel)} ms`, `${fmt(commandMs.ringside / commandMs.tchannel, 2)}x`, ''],
+    ['  of which ringside CLI start-up (ringside --version)', `${fmt(commandMs.ringsideStartup)} ms`, '-', '', ''],
+    ['one warm /admin/stats exchange, in-process', `${fmt(statsCallUs.ringside, 0)} us`, `${fmt(statsCallUs.tchannel, 0)} us`, `${fmt(statsCallUs.ringside / statsCallUs.tchannel, 2)}x`, ''],
+  ];
+  const rpHeader = ['benchmark', 'ringside', 'tchannel 3.10.1 client', 'ratio (ringside/peer)', 'goal'];
+  const rpWidths = rpHeader.map((h, i) => Math.max(h.length, ...rpRows.map((r) => r[i].length)));
+  const rpLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(rpWidths[i]) : c.padStart(rpWidths[i]))).join('  ');
+  console.log('');
+  console.log(rpLine(rpHeader));
+  for (const row of rpRows) console.log(rpLine(row));
+}
+
 mkdirSync(`${root}bench/.results`, { recursive: true });
-const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
+const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, ringpopObserver, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
 writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -65,3 +65,10 @@ export {
   type ProbeData,
 } from './gate/index.js';
 export { startKvService, ownershipOf, SERVICE_TAG, FORWARDED_HEADER, type KvService, type KvServiceOptions, type KvServiceStats, type SandboxService, type SandboxServiceStatus } from './sandbox/index.js';
+
+// --- ringpop over TChannel (issue 4) ---
+export { RingpopObserver, type RingpopObserverOptions, type MemberReport } from './protocols/ringpop/observer.js';
+export { ringpopOwners, type RingpopOwnerRecord, type RingpopOwners } from './protocols/ringpop/owners.js';
+export { detectFidelity, nodeMembershipChecksum, goMembershipChecksum, ringChecksum, type RingFidelity } from './protocols/ringpop/checksum.js';
+export { type RingpopMember, type RingpopStatus, RingpopTable, supersedes } from './protocols/ringpop/membership.js';
+export { TChannelConnection, TChannelError, type CallOptions, type CallResult } from './protocols/tchannel/client.js';

@@ -4,7 +4,7 @@ import { ALGORITHMS } from '../ring/types.js';
 
 export const sourceFlags = {
   join: Flags.string({ helpValue: 'HOST:PORT', multiple: true, description: 'seed members of a live cluster (gossip port, e.g. 7946 for Serf, 8301 for Consul LAN)' }),
-  protocol: Flags.string({ helpValue: 'serf|memberlist', default: 'serf', description: "live: serf (memberlist plus Serf's tags and left/failed) or plain memberlist" }),
+  protocol: Flags.string({ helpValue: 'serf|memberlist|ringpop', default: 'serf', description: "live: serf (memberlist plus Serf's tags and left/failed), plain memberlist, or ringpop over TChannel (passive only)" }),
   mode: Flags.string({ helpValue: 'passive|member', default: 'passive', description: 'live: passive reads state without joining; member joins as a tagged observer and leaves on exit' }),
   'encrypt-key': Flags.string({ helpValue: 'BASE64', description: 'gossip encryption key (or RINGSIDE_GOSSIP_KEY); never printed' }),
   'keyring-file': Flags.string({ helpValue: 'FILE', description: "gossip keyring: Serf's JSON array of base64 keys, primary first" }),

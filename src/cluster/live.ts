@@ -7,11 +7,12 @@ import { usageError } from '../errors.js';
 import { keyringFrom } from '../protocols/memberlist/keys.js';
 import { MemberObserver } from '../protocols/serf/member-observer.js';
 import { PassiveObserver } from '../protocols/serf/passive-observer.js';
+import { RingpopObserver } from '../protocols/ringpop/observer.js';
 import { type HostPort, parseHostPort } from './member.js';
 import type { ClusterObserver } from './observer.js';
 import { createSnapshot, type MembershipSnapshot } from './snapshot.js';
 
-export const LIVE_PROTOCOLS = ['serf', 'memberlist'] as const;
+export const LIVE_PROTOCOLS = ['serf', 'memberlist', 'ringpop'] as const;
 export const OBSERVE_MODES = ['passive', 'member'] as const;
 
 export interface LiveSourceOptions {
@@ -56,6 +57,7 @@ export async function createObserver(options: LiveSourceOptions): Promise<Cluste
   if (seeds.length === 0) throw usageError('no seeds given', 'pass --join HOST:PORT');
   if (!(LIVE_PROTOCOLS as readonly string[]).includes(options.protocol)) throw usageError(`--protocol ${options.protocol} is not supported here`, `use ${LIVE_PROTOCOLS.join(' or ')}`);
   if (!(OBSERVE_MODES as readonly string[]).includes(options.mode)) throw usageError(`--mode ${options.mode} is not passive or member`);
+  if (options.protocol === 'ringpop') return createRingpopObserver(seeds, options);
   const keyring = await keyringFrom({ ...(options.encryptKey !== undefined ? { encryptKey: options.encryptKey } : {}), ...(options.keyringFile !== undefined ? { keyringFile: options.keyringFile } : {}), ...(options.env ? { env: options.env } : {}) });
   const gossip = {
     flavour: options.protocol as 'serf' | 'memberlist',
@@ -69,6 +71,23 @@ export async function createObserver(options: LiveSourceOptions): Promise<Cluste
   if (!bind) throw usageError(`--bind ${options.bind} is not HOST:PORT`);
   const advertise = options.advertise ?? (bind.host === '0.0.0.0' || bind.host === '::' ? defaultAdvertise() : bind.host);
   return new MemberObserver({ ...gossip, seeds, bind, advertise });
+}
+
+/**
+ * Ringpop is observed passively only: a ringpop member owns a share of the keys, so an observer
+ * that joined would take traffic away from the cluster. Gossip encryption does not exist there.
+ */
+function createRingpopObserver(seeds: HostPort[], options: LiveSourceOptions): ClusterObserver {
+  if (options.mode === 'member') throw usageError('--mode member is refused for ringpop: every ringpop member owns part of the hash ring, so a joined observer would take keys and traffic', 'drop --mode member; ringpop is always observed passively');
+  const meaningless = [
+    options.encryptKey !== undefined ? '--encrypt-key' : '',
+    options.keyringFile !== undefined ? '--keyring-file' : '',
+    options.label !== undefined ? '--gossip-label' : '',
+    options.bind !== undefined ? '--bind' : '',
+    options.advertise !== undefined ? '--advertise' : '',
+  ].filter(Boolean);
+  if (meaningless.length > 0) throw usageError(`${meaningless.join(', ')} ${meaningless.length === 1 ? 'does' : 'do'} not apply to ringpop: TChannel has no gossip encryption or labels, and the observer never listens`, `drop ${meaningless.join(', ')}`);
+  return new RingpopObserver({ seeds, timeoutMs: options.timeoutMs, intervalMs: options.intervalMs });
 }
 
 /**
@@ -100,5 +119,9 @@ export async function observeOnce(options: LiveSourceOptions): Promise<Membershi
 }
 
 export function snapshotOf(observer: ClusterObserver): MembershipSnapshot {
-  return createSnapshot({ protocol: observer.protocol, mode: observer.mode, seeds: [...observer.seeds], observedAt: new Date().toISOString(), source: 'live' }, observer.members());
+  const fidelity = observer instanceof RingpopObserver ? observer.fidelity() : undefined;
+  return createSnapshot(
+    { protocol: observer.protocol, mode: observer.mode, seeds: [...observer.seeds], observedAt: new Date().toISOString(), source: 'live', ...(fidelity ? { ringFidelity: fidelity } : {}) },
+    observer.members(),
+  );
 }

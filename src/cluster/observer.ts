@@ -21,6 +21,8 @@ export interface MemberView {
   addr: string;
   members: Member[] | null;
   error?: string;
+  /** The member's own membership checksum, where the protocol has one (ringpop). */
+  checksum?: number;
 }
 
 export interface ClusterObserver {

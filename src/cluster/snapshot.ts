@@ -10,6 +10,7 @@
  * Readers accept any schemaVersion they know and refuse newer ones with a clear message.
  */
 import { fileError } from '../errors.js';
+import type { RingFidelity } from '../protocols/ringpop/checksum.js';
 import type { Member } from './member.js';
 import { isObject, memberFromJson } from './members-file.js';
 
@@ -27,6 +28,8 @@ export interface ClusterInfo {
   observedAt: string;
   /** Where the membership came from: `members-file:PATH`, `snapshot:PATH`, `live`. */
   source: string;
+  /** ringpop: whether ringside's fingerprint32 ring reproduces the cluster's (from its checksums). */
+  ringFidelity?: RingFidelity;
 }
 
 export interface MembershipSnapshot {
@@ -80,6 +83,7 @@ function parseClusterInfo(value: unknown, source: string): ClusterInfo {
     seeds: seeds as string[],
     observedAt,
     source: typeof value.source === 'string' ? value.source : `snapshot:${source}`,
+    ...(typeof value.ringFidelity === 'object' && value.ringFidelity !== null ? { ringFidelity: value.ringFidelity as RingFidelity } : {}),
   };
 }
 

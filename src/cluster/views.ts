@@ -11,6 +11,8 @@ export interface ViewGroup {
   observers: string[];
   /** Status of every member in that view. */
   statuses: Record<string, MemberStatus>;
+  /** The membership checksum these members report (ringpop: what ringpop-admin calls a partition). */
+  checksum?: number;
 }
 
 export interface Disagreement {
@@ -31,10 +33,11 @@ export function compareViews(views: readonly MemberView[]): ViewsReport {
   const groups = new Map<string, ViewGroup>();
   for (const view of answered) {
     const statuses = Object.fromEntries((view.members ?? []).map((m) => [m.name, m.status])) as Record<string, MemberStatus>;
-    const key = JSON.stringify(Object.entries(statuses).sort(([a], [b]) => (a < b ? -1 : 1)));
+    // Where members report a membership checksum, it decides the group (ringpop).
+    const key = view.checksum !== undefined ? `checksum:${view.checksum}` : JSON.stringify(Object.entries(statuses).sort(([a], [b]) => (a < b ? -1 : 1)));
     const group = groups.get(key);
     if (group) group.observers.push(view.observer);
-    else groups.set(key, { observers: [view.observer], statuses });
+    else groups.set(key, { observers: [view.observer], statuses, ...(view.checksum !== undefined ? { checksum: view.checksum } : {}) });
   }
   const names = new Set(answered.flatMap((v) => (v.members ?? []).map((m) => m.name)));
   const disagreements: Disagreement[] = [];

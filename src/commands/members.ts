@@ -64,10 +64,10 @@ function render(result: MembersResult): string {
   if (!result.views) return table;
   const { views } = result;
   const lines = [table, ''];
-  if (views.agree) lines.push(`all ${views.groups[0]?.observers.length ?? 0} members that answered agree on the membership`);
+  if (views.agree) lines.push(`all ${views.groups[0]?.observers.length ?? 0} members that answered agree on the membership${views.groups[0]?.checksum !== undefined ? ` (checksum ${views.groups[0].checksum})` : ''}`);
   else {
     lines.push(`members disagree: ${views.groups.length} different views`);
-    views.groups.forEach((g, i) => lines.push(`  view ${i + 1}, held by ${g.observers.join(', ')}`));
+    views.groups.forEach((g, i) => lines.push(`  view ${i + 1}${g.checksum !== undefined ? ` (checksum ${g.checksum})` : ''}, held by ${g.observers.join(', ')}`));
     for (const d of views.disagreements) {
       lines.push(`  ${d.member}: ${Object.entries(d.seenAs).map(([status, who]) => `${status} to ${(who ?? []).join(', ')}`).join('; ')}`);
     }

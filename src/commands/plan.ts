@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { fidelityWarning } from '../protocols/ringpop/owners.js';
 import { loadMembership, loadMembershipFile } from '../cluster/source.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
@@ -38,6 +39,8 @@ export default class Plan extends RingsideCommand {
     const dataBytes = flags['data-bytes'] === undefined ? undefined : parseSize(flags['data-bytes'], 'data-bytes');
     const add = (flags.add ?? []).map(parseAddedMember);
     const current = await loadMembership(sourceOptions(flags));
+    const warning = fidelityWarning(current, flags.ring);
+    if (warning) process.stderr.write(`${warning}\n`);
     const target = flags['to-snapshot'] === undefined ? undefined : await loadMembershipFile(flags['to-snapshot']);
     const keys = flags['keys-file'] === undefined ? undefined : await readKeysFile(flags['keys-file']);
     const result = planClusterChange({

@@ -1,3 +1,4 @@
+import { fidelityWarning } from '../protocols/ringpop/owners.js';
 import { loadMembership } from '../cluster/source.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
@@ -19,6 +20,8 @@ export default class Ring extends RingsideCommand {
   async run(): Promise<RingReport> {
     const { flags } = await this.parse(Ring);
     const snapshot = await loadMembership(sourceOptions(flags));
+    const warning = fidelityWarning(snapshot, flags.ring);
+    if (warning) process.stderr.write(`${warning}\n`);
     const { ring, addrs, excluded } = clusterRing(snapshot, clusterRingOptions(flags));
     checkReplicas(flags.replicas, ring);
     const report = describeRing(ring, { replicas: flags.replicas, addrs, excluded });

@@ -10,6 +10,7 @@ export interface WatchLine {
   ts: string;
   member?: string;
   previous?: string | null;
+  incarnation?: number;
   members?: { name: string; status: string }[];
   /** When this process read the line (ms since epoch). */
   receivedAt: number;

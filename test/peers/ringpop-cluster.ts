@@ -1,0 +1,179 @@
+/**
+ * Real ringpop 10.21.0 nodes for tests: `startRingpopCluster()` starts N nodes (test/peers/ringpop/
+ * node.cjs, one child process each) on free loopback ports, waits until every node sees all N
+ * alive with one membership checksum, and hands back each node's own view through its
+ * in-process query channel (stdin/stdout of the node, not TChannel, so ringside's client is
+ * never used to check ringside).
+ *
+ * Call `stop()` in afterAll or finally: it kills every node by PID even when a test failed
+ * half-way. As a last resort, nodes of clusters never stopped are SIGKILLed when the test
+ * process exits (and each node exits by itself when its stdin closes).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../support/wait.js';
+
+const launcher = fileURLToPath(new URL('./ringpop/node.cjs', import.meta.url));
+
+export interface RingpopMemberInfo {
+  address: string;
+  status: string;
+  incarnationNumber: number;
+}
+
+export interface RingpopNode {
+  address: string;
+  pid: number;
+  process: ChildProcess;
+  /** The node's own membership, straight from its objects. */
+  members(): Promise<{ checksum: number; members: RingpopMemberInfo[] }>;
+  /** ringpop.lookup(key) for each key, on this node. */
+  lookup(keys: string[]): Promise<string[]>;
+  alive(): boolean;
+}
+
+export interface RingpopCluster {
+  app: string;
+  nodes: RingpopNode[];
+  addresses: string[];
+  /** SIGKILL one node (a crash: the others mark it suspect, then faulty). */
+  kill9(index: number): void;
+  stop(): Promise<void>;
+}
+
+export interface RingpopClusterOptions {
+  nodes?: number;
+  app?: string;
+  /** `seeded`: a hash no observer can reproduce (see node.cjs). */
+  hash?: 'fingerprint32' | 'seeded';
+  suspectMs?: number;
+  /** Endpoints every node unregisters (an older or trimmed ringpop). */
+  without?: string[];
+}
+
+const running = new Set<ChildProcess>();
+let hookInstalled = false;
+
+function killAll(): void {
+  for (const child of running) if (child.pid && child.exitCode === null) child.kill('SIGKILL');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startNode(address: string, app: string, hosts: string[], options: RingpopClusterOptions): Promise<RingpopNode> {
+  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()).slice(-4000));
+  const answers: ((line: string) => void)[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ringpop node ${address} not ready after 20 s: ${stderr}`)), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`ringpop node ${address} exited with ${code}: ${stderr}`));
+    });
+    const ask = <T>(request: object): Promise<T> =>
+      new Promise((res, rej) => {
+        if (child.exitCode !== null || child.signalCode !== null) return rej(new Error(`node ${address} is not running`));
+        answers.push((line) => res(JSON.parse(line) as T));
+        child.stdin?.write(`${JSON.stringify(request)}\n`);
+      });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('{"ready"')) {
+        clearTimeout(timer);
+        resolve({
+          address,
+          pid: child.pid as number,
+          process: child,
+          members: () => ask({ q: 'members' }),
+          lookup: async (keys) => (await ask<{ owners: string[] }>({ q: 'lookup', keys })).owners,
+          alive: () => child.exitCode === null && child.signalCode === null,
+        });
+      } else answers.shift()?.(line);
+    });
+  });
+}
+
+export async function startRingpopCluster(options: RingpopClusterOptions = {}): Promise<RingpopCluster> {
+  if (!hookInstalled) {
+    process.once('exit', killAll);
+    hookInstalled = true;
+  }
+  const count = options.nodes ?? 3;
+  const app = options.app ?? `ringside-test-${process.pid}`;
+  const addresses: string[] = [];
+  for (let i = 0; i < count; i++) addresses.push(`127.0.0.1:${await freePort()}`);
+  const started = await Promise.allSettled(addresses.map((a) => startNode(a, app, addresses, options)));
+  const nodes = started.filter((s): s is PromiseFulfilledResult<RingpopNode> => s.status === 'fulfilled').map((s) => s.value);
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      nodes.map(
+        (n) =>
+          new Promise<void>((resolve) => {
+            if (!n.alive()) return resolve();
+            n.process.once('exit', () => resolve());
+            n.process.kill('SIGKILL');
+          }),
+      ),
+    );
+  };
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  try {
+    await waitFor(
+      async () => {
+        const views = await Promise.all(nodes.map((n) => n.members()));
+        return views.every((v) => v.checksum === views[0]?.checksum && v.members.length === count && v.members.every((m) => m.status === 'alive'));
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: `${count} ringpop nodes to converge` },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    app,
+    nodes,
+    addresses,
+    kill9: (index) => void nodes[index]?.process.kill('SIGKILL'),
+    stop,
+  };
+}
+
+/** A plain tchannel 3.10.1 server (test/peers/ringpop/bare-tchannel.cjs): /echo and /health only. */
+export async function startBareTChannel(): Promise<{ address: string; port: number; stop(): Promise<void> }> {
+  if (!hookInstalled) {
+    process.once('exit', killAll);
+    hookInstalled = true;
+  }
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./ringpop/bare-tchannel.cjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  const address = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bare-tchannel exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { address: string }).address));
+  });
+  return { address, port: Number(address.split(':')[1]), stop };
+}
