@@ -10,7 +10,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { buildConnector, Client } from 'undici';
 import { nowNs } from './clock.js';
-import { errorKindOf, statusKindOf } from './error-kind.js';
+import { errorKindOf, statusKindOf, timeoutError } from './error-kind.js';
 import type { ProbeRecorder } from './recorder.js';
 import { originOf, type Target } from './url-template.js';
 
@@ -22,23 +22,20 @@ interface Attempt {
   headersSentNs: number;
 }
 
-const byConnector = new WeakMap<object, Attempt>();
 const bySocket = new WeakMap<object, Attempt>();
 let subscribed = false;
+/** undici publishes beforeConnect and then calls the client's connector synchronously. */
+let beforeConnectNs = 0;
 
 function subscribe(): void {
   if (subscribed) return;
   subscribed = true;
-  diagnostics.subscribe('undici:client:beforeConnect', (message) => {
-    const attempt = byConnector.get((message as { connector: object }).connector);
-    if (attempt) attempt.connectStartNs = nowNs();
+  diagnostics.subscribe('undici:client:beforeConnect', () => {
+    beforeConnectNs = nowNs();
   });
   diagnostics.subscribe('undici:client:connected', (message) => {
-    const { connector, socket } = message as { connector: object; socket: object };
-    const attempt = byConnector.get(connector);
-    if (!attempt) return;
-    attempt.connectedNs = nowNs();
-    bySocket.set(socket, attempt);
+    const attempt = bySocket.get((message as { socket: object }).socket);
+    if (attempt) attempt.connectedNs = nowNs();
   });
   diagnostics.subscribe('undici:client:sendHeaders', (message) => {
     const attempt = bySocket.get((message as { socket: object }).socket);
@@ -55,7 +52,8 @@ export interface FirstConnectionOptions {
 export class FirstConnectionSender {
   private readonly origin: string;
   private readonly connectOptions: buildConnector.BuildOptions;
-  private readonly clients = new Set<Client>();
+  /** Requests in flight, with their due time and how to end them. */
+  private readonly clients = new Map<Client, { intendedNs: number; finish: (error: Error | null) => void }>();
 
   constructor(private readonly options: FirstConnectionOptions) {
     subscribe();
@@ -71,14 +69,16 @@ export class FirstConnectionSender {
     const base = buildConnector(this.connectOptions);
     const tls = this.options.target.protocol === 'https:';
     const attempt: Attempt = { recorder, connectStartNs: 0, tcpConnectedNs: 0, connectedNs: 0, headersSentNs: 0 };
+    // Our connector only ties the socket to this attempt; undici's own connector does the work.
     const connector: buildConnector.connector = (opts, callback) => {
+      attempt.connectStartNs = beforeConnectNs;
       const socket = (base as unknown as (o: typeof opts, cb: typeof callback) => Socket | undefined)(opts, callback);
-      if (tls && socket) socket.once('connect', () => (attempt.tcpConnectedNs = nowNs()));
+      if (!socket) return;
+      bySocket.set(socket, attempt);
+      if (tls) socket.once('connect', () => (attempt.tcpConnectedNs = nowNs()));
     };
-    byConnector.set(connector, attempt);
     const timeoutMs = this.options.timeoutMs;
     const client = new Client(this.origin, { connect: connector, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1 });
-    this.clients.add(client);
     const sentNs = nowNs();
     let status = 0;
     let headNs = 0;
@@ -105,6 +105,7 @@ export class FirstConnectionSender {
       }
       done();
     };
+    this.clients.set(client, { intendedNs, finish });
     try {
       client.dispatch(
         { method: 'GET', path, reset: true },
@@ -128,8 +129,16 @@ export class FirstConnectionSender {
     }
   }
 
+  /** Times out requests with no complete answer `timeoutMs` after their due time. */
+  sweep(now: number): void {
+    const limitNs = this.options.timeoutMs * 1e6;
+    for (const { intendedNs, finish } of [...this.clients.values()]) {
+      if (now - intendedNs > limitNs) finish(timeoutError(this.options.timeoutMs));
+    }
+  }
+
   close(): void {
-    for (const client of this.clients) client.destroy().catch(() => {});
+    for (const client of this.clients.keys()) client.destroy().catch(() => {});
     this.clients.clear();
   }
 }

@@ -86,7 +86,7 @@ export function firstConnectionLane(plan: WorkerPlan): Lane {
       sender.send(pathFor(target, keyOf(index)), intendedNs, recorder, done);
     },
     pending: () => sender.pending,
-    sweep: () => {},
+    sweep: (now) => sender.sweep(now),
     close: () => sender.close(),
   };
 }

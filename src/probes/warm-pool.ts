@@ -80,8 +80,9 @@ export class WarmPool {
 
   /** Times out requests waiting or in flight for longer than the timeout. */
   sweep(now: number = nowNs()): void {
-    for (const [connection, _job] of this.jobs) {
-      if (now - connection.sentAtNs > this.timeoutNs) connection.fail(timeoutError(this.timeoutNs / 1e6));
+    // Measured from the due time: a request that waited in the queue has less time on the wire.
+    for (const [connection, job] of this.jobs) {
+      if (now - job.intendedNs > this.timeoutNs) connection.fail(timeoutError(this.timeoutNs / 1e6));
     }
     while (this.queueHead < this.queue.length) {
       const job = this.queue[this.queueHead] as PoolJob;
