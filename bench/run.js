@@ -10,11 +10,14 @@
 // 4. the Serf observer beside Serf itself (bench/observer-bench.js): time to a complete
 //    membership beside `serf members` over RPC, detection lag behind the agents after kill -9,
 //    and decoding a synthesized 10,000-member push-pull.
+// 5. the latency probes beside autocannon and wrk (bench/probe-bench.js): warm-probe throughput
+//    with 1 and 2 workers, and the p50 self-overhead on one connection, in µs.
 // Runs alternate between the two tools, three rounds each; the median round is reported.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRing } from '../dist/src/index.js';
+import { printProbeTable } from './probe-bench.js';
 import { keyNames, serverNames } from './ring-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -58,6 +61,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const plans = rounds(() => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
 const observer = JSON.parse(execFileSync(process.execPath, ['--expose-gc', `${root}bench/observer-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
+const probes = JSON.parse(execFileSync(process.execPath, [`${root}bench/probe-bench.js`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
 
 const rs = median(lookups.ringside);
 const rp = median(lookups.ringpop);
@@ -93,7 +97,9 @@ const observerLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(observer
 console.log('');
 console.log(observerLine(observerHeader));
 for (const row of observerRows) console.log(observerLine(row));
+console.log('');
+printProbeTable(probes);
 
 mkdirSync(`${root}bench/.results`, { recursive: true });
-const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
+const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, probes, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
 writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

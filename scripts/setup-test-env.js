@@ -6,6 +6,8 @@
 //   test/reference, and Debian's serf, the real peer of the observer tests (installed with
 //   apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
+// `--bench` also installs Debian's wrk, the latency probes' reference in bench/probe-bench.js
+// (without it, that benchmark skips wrk's rows and says why).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
 const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf'];
+const BENCH_PACKAGES = ['wrk'];
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -61,7 +64,21 @@ function installDebianPackages() {
   if (!hasSerf()) fail('serf still does not run after installing it');
 }
 
+function installBenchPackages() {
+  if (spawnSync('wrk', ['--version']).error === undefined) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('apt-get', ['--version']).status !== 0) {
+    log(`wrk is missing: the probe benchmark will skip its rows (run "sudo apt-get install -y ${BENCH_PACKAGES.join(' ')}")`);
+    return;
+  }
+  log(`installing ${BENCH_PACKAGES.join(', ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...BENCH_PACKAGES], { stdio: 'inherit', env });
+}
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 18)) fail(`ringside needs Node 20.18 or newer (this is ${process.version})`);
 installPeer(`${root}test/peers/ringpop/`);
 if (!peersOnly) installDebianPackages();
+if (process.argv.includes('--bench')) installBenchPackages();
