@@ -20,6 +20,12 @@ export type ResponseCallback = (error: Error | null, statusCode: number) => void
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
+/** A response head (or chunk-size line) longer than this is hostile or broken. */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+function badResponse(what: string): Error {
+  return Object.assign(new Error(what), { code: 'RS_BAD_RESPONSE' });
+}
 
 type BodyMode = 'none' | 'length' | 'chunked' | 'eof';
 
@@ -130,11 +136,12 @@ export class Http1Connection {
       if (!this.inBody) {
         const end = data.indexOf(CRLFCRLF);
         if (end < 0) {
-          this.buffer = data;
+          if (data.length > MAX_HEAD_BYTES) this.fail(badResponse('response head over 64 KiB'));
+          else this.buffer = data;
           return;
         }
-        if (!this.parseHead(data.toString('latin1', 0, end))) {
-          this.fail(Object.assign(new Error('malformed HTTP response'), { code: 'RS_BAD_RESPONSE' }));
+        if (end > MAX_HEAD_BYTES || !this.parseHead(data.toString('latin1', 0, end))) {
+          this.fail(badResponse('malformed HTTP response'));
           return;
         }
         data = data.subarray(end + 4);
@@ -176,7 +183,8 @@ export class Http1Connection {
     }
     const eol = data.indexOf('\r\n');
     if (eol < 0) {
-      this.buffer = Buffer.from(data);
+      if (data.length > MAX_HEAD_BYTES) this.fail(badResponse('chunk line over 64 KiB'));
+      else this.buffer = Buffer.from(data);
       return null;
     }
     const line = data.toString('latin1', 0, eol);
@@ -184,9 +192,9 @@ export class Http1Connection {
     if (this.chunkState === 'crlf') {
       this.chunkState = 'size';
     } else if (this.chunkState === 'size') {
-      const size = Number.parseInt(line, 16);
-      if (!Number.isFinite(size) || size < 0) {
-        this.fail(Object.assign(new Error('malformed chunk size'), { code: 'RS_BAD_RESPONSE' }));
+      const size = /^[0-9a-fA-F]{1,12}(;|$)/.test(line) ? Number.parseInt(line, 16) : Number.NaN;
+      if (!Number.isFinite(size)) {
+        this.fail(badResponse('malformed chunk size'));
         return null;
       }
       if (size === 0) this.chunkState = 'trailers';

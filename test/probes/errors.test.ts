@@ -60,3 +60,63 @@ describe.each(['warm', 'first-connection'] as const)('%s probe errors', (probe) 
     expect(p.errors).toBe(10);
   });
 });
+
+describe('hostile and unusual responses on warm connections', () => {
+  async function rawServer(reply: (socket: net.Socket) => void): Promise<{ target: string; close: () => Promise<void> }> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.once('data', () => reply(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    return {
+      target: `http://127.0.0.1:${port}/kv/{key}`,
+      close: () => new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  it('garbage and endless headers are errors of kind other, never latencies', async () => {
+    const garbage = await rawServer((s) => s.write('HELLO THERE\r\n\r\n'));
+    const endless = await rawServer((s) => s.write(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(100_000)}`));
+    try {
+      for (const server of [garbage, endless]) {
+        const p = await run(server.target, 'warm');
+        expect(p.count).toBe(0);
+        expect(p.errorsByKind.other).toBe(20);
+      }
+    } finally {
+      await garbage.close();
+      await endless.close();
+    }
+  });
+
+  it('chunked bodies, HTTP/1.0 read-until-close and 204s complete correctly', async () => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n',
+      'HTTP/1.0 200 OK\r\n\r\nuntil the connection closes',
+      'HTTP/1.1 204 No Content\r\n\r\n',
+    ];
+    for (const answer of answers) {
+      const server = await rawServer((s) => {
+        const respond = (): void => {
+          s.write(answer);
+          if (answer.startsWith('HTTP/1.0')) s.end();
+        };
+        respond();
+        s.on('data', respond);
+      });
+      try {
+        const p = await run(server.target, 'warm');
+        expect(p.errors).toBe(0);
+        expect(p.count).toBe(20);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});

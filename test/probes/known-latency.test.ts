@@ -6,10 +6,11 @@ import { startBench } from '../../src/probes/run.js';
 import type { BenchResult } from '../../src/probes/types.js';
 import { startDelayServer, type TestServer } from './servers.js';
 
-// key-0..49: 5 ms, key-50..89: 20 ms, key-90..99: 60 ms (the probe cycles through the keys).
+// key-0..69: 5 ms, key-70..94: 20 ms, key-95..99: 60 ms (the probe cycles through the keys), so
+// p50 falls in the first class, p90 in the second and p99 in the third, far from the boundaries.
 const delayOf = (key: string): number => {
   const i = Number(key.slice(4));
-  return i < 50 ? 5 : i < 90 ? 20 : 60;
+  return i < 70 ? 5 : i < 95 ? 20 : 60;
 };
 
 function exact(sorted: number[], p: number): number {
