@@ -36,3 +36,14 @@ export function renderBenchSummary(result: BenchResult | { probes: Record<string
   }
   return lines.join('\n').trimEnd();
 }
+
+/** When no probe got a single response and every failure was refused or timed out: what to say. */
+export function unreachableReason(result: BenchResult): string | undefined {
+  const probes = Object.values(result.probes);
+  if (probes.length === 0 || probes.some((p) => p.count > 0 || p.errors === 0)) return undefined;
+  const refused = probes.reduce((s, p) => s + p.errorsByKind.refused, 0);
+  const timeout = probes.reduce((s, p) => s + p.errorsByKind.timeout, 0);
+  const total = probes.reduce((s, p) => s + p.errors, 0);
+  if (refused + timeout !== total) return undefined;
+  return `no response from ${String(result.config.target)}: ${refused} refused, ${timeout} timed out`;
+}

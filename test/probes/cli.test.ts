@@ -101,6 +101,17 @@ describe('bench command', () => {
     expect(run.stderr).toMatch(/^ringside: /);
   });
 
+  it('a target nobody answers on: one line, exit 3, the result still written', async () => {
+    const closed = await startServer(() => {});
+    const port = closed.port;
+    await closed.close();
+    const run = await runCli(['bench', '--target', `http://127.0.0.1:${port}/kv/{key}`, '--rate', '20', '--duration', '500ms', '-o', files.path('refused.json')]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(`ringside: no response from http://127.0.0.1:${port}/kv/{key}: 10 refused, 0 timed out (check the address and that the service is up)\n`);
+    const written = JSON.parse(readFileSync(files.path('refused.json'), 'utf8')) as BenchResult;
+    expect(written.probes.warm!.errorsByKind.refused).toBe(10);
+  });
+
   it('bench merge refuses a JSON that is not a result, and mixed kinds', async () => {
     writeFileSync(files.path('other.json'), '{"members":[]}');
     const run = await runCli(['bench', 'merge', files.path('other.json')]);

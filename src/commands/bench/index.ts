@@ -3,10 +3,10 @@ import { Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
 import { benchConfig } from '../../cli/bench-options.js';
 import { ringFlags, sourceFlags } from '../../cli/flags.js';
-import { fileError } from '../../errors.js';
+import { fileError, RingsideError } from '../../errors.js';
 import { hlogHeader, hlogLine, HLOG_TAG_PREFIX } from '../../probes/hlog.js';
 import { startBench } from '../../probes/run.js';
-import { renderBenchSummary } from '../../probes/summary.js';
+import { renderBenchSummary, unreachableReason } from '../../probes/summary.js';
 import { PROBES, type BenchResult } from '../../probes/types.js';
 
 export default class Bench extends RingsideCommand {
@@ -54,6 +54,8 @@ export default class Bench extends RingsideCommand {
     try {
       const result = await run.done;
       if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(result)}\n`);
+      const unreachable = unreachableReason(result);
+      if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', unreachable, 'check the address and that the service is up');
       return this.output(result, flags.json, renderBenchSummary);
     } finally {
       process.off('SIGINT', stop).off('SIGTERM', stop);
