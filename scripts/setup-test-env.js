@@ -3,7 +3,8 @@
 // `npm test` works on a fresh machine:
 // - the real ringpop 10.21.0 peer (test/peers/ringpop, its own lockfile, no install scripts);
 // - a C compiler and Debian's libxxhash, for the independent reference implementations in
-//   test/reference, and Debian's serf, the real peer of the observer tests (installed with
+//   test/reference, Debian's serf, the real peer of the observer tests, and openssl, which makes
+//   the probe tests' self-signed certificate (installed with
 //   apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
 // `--bench` also installs Debian's wrk, the latency probes' reference in bench/probe-bench.js
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf'];
+const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'openssl'];
 const BENCH_PACKAGES = ['wrk'];
 
 function log(message) {
@@ -49,8 +50,12 @@ function hasSerf() {
   return spawnSync('serf', ['version']).status === 0;
 }
 
+function hasOpenssl() {
+  return spawnSync('openssl', ['version']).status === 0;
+}
+
 function installDebianPackages() {
-  if (hasCompilerAndXxhash() && hasSerf()) return;
+  if (hasCompilerAndXxhash() && hasSerf() && hasOpenssl()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {

@@ -3,7 +3,6 @@
  * right connection and records its outcome. Warm and routing lanes send on keep-alive pools;
  * the first-connection lane opens a new connection per request.
  */
-import { nowNs } from './clock.js';
 import { FirstConnectionSender } from './first-connection.js';
 import { requestHead } from './http1-connection.js';
 import { ProbeRecorder } from './recorder.js';
@@ -127,4 +126,3 @@ export function createLane(name: ProbeName, plan: WorkerPlan): Lane {
   return routingLane(plan);
 }
 
-export { nowNs };
