@@ -12,11 +12,14 @@
 //    and decoding a synthesized 10,000-member push-pull;
 // 5. the ringpop observer (bench/ringpop-bench.js): members over TChannel beside the same crawl
 //    with tchannel's own client (ringpop-admin's collection step), as commands and in-process.
+// 6. the latency probes beside autocannon and wrk (bench/probe-bench.js): warm-probe throughput
+//    with 1 and 2 workers, and the p50 self-overhead on one connection, in µs.
 // Runs alternate between the two tools, three rounds each; the median round is reported.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRing } from '../dist/src/index.js';
+import { printProbeTable } from './probe-bench.js';
 import { keyNames, serverNames } from './ring-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,6 +63,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const plans = rounds(() => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
 const observer = JSON.parse(execFileSync(process.execPath, ['--expose-gc', `${root}bench/observer-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
+const probes = JSON.parse(execFileSync(process.execPath, [`${root}bench/probe-bench.js`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
 
 const rs = median(lookups.ringside);
 const rp = median(lookups.ringpop);
@@ -95,6 +99,8 @@ const observerLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(observer
 console.log('');
 console.log(observerLine(observerHeader));
 for (const row of observerRows) console.log(observerLine(row));
+console.log('');
+printProbeTable(probes);
 
 // 5. the ringpop observer beside tchannel's own client (bench/ringpop-bench.js)
 const ringpopObserver = JSON.parse(execFileSync(process.execPath, [`${root}bench/ringpop-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
@@ -114,5 +120,5 @@ const ringpopObserver = JSON.parse(execFileSync(process.execPath, [`${root}bench
 }
 
 mkdirSync(`${root}bench/.results`, { recursive: true });
-const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, ringpopObserver, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
+const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, ringpopObserver, probes, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
 writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

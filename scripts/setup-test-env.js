@@ -3,16 +3,20 @@
 // `npm test` works on a fresh machine:
 // - the real ringpop 10.21.0 peer (test/peers/ringpop, its own lockfile, no install scripts);
 // - a C compiler and Debian's libxxhash, for the independent reference implementations in
-//   test/reference, and Debian's serf, the real peer of the observer tests (installed with
+//   test/reference, Debian's serf, the real peer of the observer tests, and openssl, which makes
+//   the probe tests' self-signed certificate (installed with
 //   apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
+// `--bench` also installs Debian's wrk, the latency probes' reference in bench/probe-bench.js
+// (without it, that benchmark skips wrk's rows and says why).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'libxml2-utils'];
+const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'libxml2-utils', 'openssl'];
+const BENCH_PACKAGES = ['wrk'];
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -50,8 +54,12 @@ function hasXmllint() {
   return spawnSync('xmllint', ['--version']).status === 0;
 }
 
+function hasOpenssl() {
+  return spawnSync('openssl', ['version']).status === 0;
+}
+
 function installDebianPackages() {
-  if (hasCompilerAndXxhash() && hasSerf() && hasXmllint()) return;
+  if (hasCompilerAndXxhash() && hasSerf() && hasXmllint() && hasOpenssl()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {
@@ -66,7 +74,21 @@ function installDebianPackages() {
   if (!hasXmllint()) fail('xmllint still does not run after installing libxml2-utils');
 }
 
+function installBenchPackages() {
+  if (spawnSync('wrk', ['--version']).error === undefined) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('apt-get', ['--version']).status !== 0) {
+    log(`wrk is missing: the probe benchmark will skip its rows (run "sudo apt-get install -y ${BENCH_PACKAGES.join(' ')}")`);
+    return;
+  }
+  log(`installing ${BENCH_PACKAGES.join(', ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...BENCH_PACKAGES], { stdio: 'inherit', env });
+}
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 18)) fail(`ringside needs Node 20.18 or newer (this is ${process.version})`);
 installPeer(`${root}test/peers/ringpop/`);
 if (!peersOnly) installDebianPackages();
+if (process.argv.includes('--bench')) installBenchPackages();

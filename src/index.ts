@@ -72,3 +72,36 @@ export { ringpopOwners, type RingpopOwnerRecord, type RingpopOwners } from './pr
 export { detectFidelity, nodeMembershipChecksum, goMembershipChecksum, ringChecksum, type RingFidelity } from './protocols/ringpop/checksum.js';
 export { type RingpopMember, type RingpopStatus, RingpopTable, supersedes } from './protocols/ringpop/membership.js';
 export { TChannelConnection, TChannelError, type CallOptions, type CallResult } from './protocols/tchannel/client.js';
+
+// --- latency probes (issue 6: src/probes) ---
+export {
+  startBench,
+  pace,
+  createHistogram,
+  encodeHistogram,
+  decodeHistogram,
+  mergeHistograms,
+  percentilesOf,
+  readHlog,
+  mergeHlogs,
+  hlogHeader,
+  hlogLine,
+  probeOfTag,
+  mergeResults,
+  parseBenchResult,
+  hlogTotals,
+  planRoutes,
+  renderBenchSummary,
+  PROBES,
+  ERROR_KINDS,
+  type BenchRun,
+  type BenchConfig,
+  type BenchResult,
+  type ProbeResult,
+  type IntervalRecord,
+  type RoutingMember,
+  type ProbeName,
+  type ErrorKind,
+  type HlogInterval,
+  type HlogTotals,
+} from './probes/index.js';

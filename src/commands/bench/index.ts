@@ -1,0 +1,73 @@
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { Flags } from '@oclif/core';
+import { RingsideCommand, toJson } from '../../cli/base-command.js';
+import { benchConfig } from '../../cli/bench-options.js';
+import { ringFlags, sourceFlags } from '../../cli/flags.js';
+import { fileError, RingsideError } from '../../errors.js';
+import { hlogHeader, hlogLine, HLOG_TAG_PREFIX } from '../../probes/hlog.js';
+import { startBench } from '../../probes/run.js';
+import { renderBenchSummary, unreachableReason } from '../../probes/summary.js';
+import { PROBES, type BenchResult } from '../../probes/types.js';
+
+export default class Bench extends RingsideCommand {
+  static override summary = 'Measure first-connection, warm and routing latency (open loop, HDR histograms)';
+  static override usage = 'bench --target URL_TEMPLATE --rate R --duration D [--probe first-connection|warm|routing]... [--hlog FILE] [-o FILE]';
+  static override examples = [
+    '<%= config.bin %> bench --target http://127.0.0.1:8080/kv/{key} --rate 500 --duration 30s --probe first-connection --probe warm',
+    '<%= config.bin %> bench --target http://{host}:{port}/kv/{key} --probe routing --port-tag http_port --join 10.0.0.5:7946 --rate 200 --duration 1m --hlog run.hlog -o run.json',
+  ];
+
+  static override flags = {
+    ...sourceFlags,
+    ...ringFlags,
+    target: Flags.string({ helpValue: 'URL_TEMPLATE', required: true, description: 'URL with {host}, {port} (routing: from the member) and {key}' }),
+    rate: Flags.string({ helpValue: 'R', required: true, description: 'requests per second per probe (open loop); 0 or max: as fast as possible, closed loop' }),
+    duration: Flags.string({ helpValue: 'D', default: '10s', description: 'how long each probe sends' }),
+    probe: Flags.string({ helpValue: PROBES.join('|'), multiple: true, description: 'probes to run side by side (default warm)' }),
+    connections: Flags.integer({ helpValue: 'C', min: 1, default: 10, description: 'keep-alive connections (routing: per member); the concurrency at rate 0' }),
+    keys: Flags.integer({ helpValue: 'N', min: 1, default: 1000, description: 'key set key-0..key-N-1' }),
+    'keys-file': Flags.string({ helpValue: 'FILE', description: 'key set, one key per line' }),
+    'fresh-keys': Flags.boolean({ default: true, allowNo: true, description: 'first-connection: a never-used key per request (--no-fresh-keys: from the key set)' }),
+    workers: Flags.integer({ helpValue: 'N', min: 1, description: 'worker threads (default: cores, at most --connections)' }),
+    'request-timeout': Flags.string({ helpValue: 'DURATION', default: '5s', description: 'no complete answer after this long counts as a timeout' }),
+    'port-tag': Flags.string({ helpValue: 'NAME', description: 'routing: the member tag holding the HTTP port for {port}' }),
+    insecure: Flags.boolean({ description: 'https: accept certificates that do not verify' }),
+    hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
+    output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too' }),
+  };
+
+  async run(): Promise<BenchResult> {
+    const { flags } = await this.parse(Bench);
+    const config = await benchConfig(flags);
+    const hlog = flags.hlog === undefined ? undefined : openFile(flags.hlog);
+    const run = startBench(config);
+    let baseSec = 0;
+    run.on('start', ({ startedAt }) => {
+      baseSec = startedAt.getTime() / 1000;
+      if (hlog !== undefined) writeSync(hlog, hlogHeader({ startTimeSec: baseSec }));
+    });
+    run.on('interval', (r) => {
+      if (hlog !== undefined) writeSync(hlog, hlogLine(baseSec, { tag: `${HLOG_TAG_PREFIX}${r.probe}`, startSec: r.startMs / 1000, endSec: r.endMs / 1000, histogram: r.histogram }));
+    });
+    const stop = (): void => run.stop();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+    try {
+      const result = await run.done;
+      if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(result)}\n`);
+      const unreachable = unreachableReason(result);
+      if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', unreachable, 'check the address and that the service is up');
+      return this.output(result, flags.json, renderBenchSummary);
+    } finally {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      if (hlog !== undefined) closeSync(hlog);
+    }
+  }
+}
+
+function openFile(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (error) {
+    throw fileError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'check the directory exists and is writable', error);
+  }
+}
