@@ -54,7 +54,7 @@ export {
   renderGateTable,
   renderGateMarkdown,
   renderJunit,
-  readHlog,
+  sumHlogByProbe,
   type GateOptions,
   type GateResult,
   type GateReport,

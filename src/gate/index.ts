@@ -4,6 +4,6 @@ export { compareRuns, type GateCheck, type GateReport, type GateSettings, type C
 export { parseThreshold, parseFraction, holds, type Threshold, type Operator } from './thresholds.js';
 export { parseStat, parseStatList, percentileOf, type Stat } from './stats.js';
 export { parseRun, parseBenchResult, parseHlogRun, loadRun, BENCH_KIND } from './result-file.js';
-export { readHlog } from './hlog.js';
+export { sumHlogByProbe } from './hlog.js';
 export { renderGateTable, renderGateMarkdown, renderJunit } from './render.js';
 export { statValue, type ProbeData, type RunData } from './probe-data.js';

@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Histogram } from 'hdr-histogram-js';
-import { decodeHistogram } from './encoded-histogram.js';
+import { decodeUntrustedHistogram as decodeHistogram } from '../probes/encoded-histogram.js';
 import { fileError } from '../errors.js';
-import { readHlog } from './hlog.js';
+import { sumHlogByProbe } from './hlog.js';
 import type { ProbeData, RunData } from './probe-data.js';
 import { STORED_STATS, type StoredStat } from './stats.js';
 
@@ -70,7 +70,7 @@ export function parseBenchResult(text: string, file: string): RunData {
 /** Parses an .hlog: one probe per tag, latencies only (no errors, no rate). */
 export function parseHlogRun(text: string, file: string): RunData {
   const probes = new Map<string, ProbeData>();
-  for (const [tag, histogram] of readHlog(text, file)) probes.set(tag, { count: histogram.totalCount, errors: null, rate: null, stored: {}, histogram });
+  for (const [tag, histogram] of sumHlogByProbe(text, file)) probes.set(tag, { count: histogram.totalCount, errors: null, rate: null, stored: {}, histogram });
   return { file, format: 'hlog', probes };
 }
 

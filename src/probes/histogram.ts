@@ -4,6 +4,7 @@
  * milliseconds with microsecond precision.
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { checkEncodedHistogram } from './encoded-histogram.js';
 import type { LatencySummary, Percentiles } from './types.js';
 
 export function createHistogram(): Histogram {
@@ -14,7 +15,9 @@ export function encodeHistogram(histogram: Histogram): string {
   return encodeIntoCompressedBase64(histogram);
 }
 
+/** Decodes (after checking: the base64 may come from a file someone gave us). */
 export function decodeHistogram(base64: string): Histogram {
+  checkEncodedHistogram(base64);
   const decoded = decodeFromCompressedBase64(base64, 32, false);
   // Re-record into our own layout so later adds never depend on the encoded range.
   const histogram = createHistogram();

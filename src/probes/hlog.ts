@@ -8,6 +8,7 @@
  */
 import { type Histogram, HistogramLogReader, HistogramLogWriter } from 'hdr-histogram-js';
 import { fileError } from '../errors.js';
+import { checkEncodedHistogram } from './encoded-histogram.js';
 import { createHistogram } from './histogram.js';
 
 export const HLOG_TAG_PREFIX = 'probe=';
@@ -62,6 +63,20 @@ export function looksLikeHlog(text: string): boolean {
 /** Every interval of a log, with absolute times. */
 export function readHlog(text: string, file = 'hlog'): { startTimeSec: number; intervals: HlogInterval[] } {
   if (!looksLikeHlog(text)) throw fileError(`${file} is not an HdrHistogram interval log`, 'give a .hlog written by ringside bench --hlog or another HistogramLogWriter');
+  // hdr-histogram-js trusts each line's payload length (a corrupt one hangs it): check them first.
+  for (const [index, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('"StartTimestamp"') || line.startsWith('StartTimestamp')) continue;
+    const fields = line.replace(/^Tag=[^,]*,/, '').split(',');
+    if (fields.length !== 4 || fields.slice(0, 3).some((f) => f.trim() === '' || !Number.isFinite(Number(f)))) {
+      throw fileError(`${file} line ${index + 1} is not an interval line ("start,length,max,histogram")`, 'give a .hlog written by ringside bench --hlog or another HistogramLogWriter');
+    }
+    try {
+      checkEncodedHistogram(fields[3] as string);
+    } catch (error) {
+      throw fileError(`${file} line ${index + 1}: its histogram cannot be decoded: ${(error as Error).message}`, 'check the file is complete', error);
+    }
+  }
   const reader = new HistogramLogReader(text);
   const intervals: HlogInterval[] = [];
   for (;;) {
@@ -74,7 +89,7 @@ export function readHlog(text: string, file = 'hlog'): { startTimeSec: number; i
     if (decoded === null) break;
     const histogram = createHistogram();
     histogram.add(decoded);
-    intervals.push({ tag: decoded.tag, startSec: decoded.startTimeStampMsec / 1000, endSec: decoded.endTimeStampMsec / 1000, histogram });
+    intervals.push({ tag: decoded.tag === 'NO TAG' ? '' : decoded.tag, startSec: decoded.startTimeStampMsec / 1000, endSec: decoded.endTimeStampMsec / 1000, histogram });
   }
   const startTimeSec = Number.isFinite(reader.startTimeSec) ? reader.startTimeSec : Math.min(...intervals.map((i) => i.startSec));
   return { startTimeSec, intervals };

@@ -205,7 +205,7 @@ describe('ringside gate on measured runs', () => {
       [['--baseline', normal.file, '--current', normal.file, '--threshold', 'warm.p99<fast'], /^ringside: --threshold .* is not a duration/],
       [['--baseline', normal.file, '--current', normal.file, '--threshold', 'routing.p99<2ms'], /names probe "routing", which neither run has \(the runs have: first-connection, warm\)$/],
       [['--baseline', normal.file, '--current', normal.file, '--max-regression', 'lots'], /^ringside: --max-regression lots is not a percentage/],
-      [['--baseline', normal.file, '--current', bin], /is not an HdrHistogram interval line/],
+      [['--baseline', normal.file, '--current', bin], /is not an HdrHistogram interval (line|log)/],
       [['--current', normal.file], /Missing required flag/],
     ];
     for (const [args, message] of cases) {

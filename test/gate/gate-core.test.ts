@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { RingsideError } from '../../src/errors.js';
 import { compareRuns, type GateSettings } from '../../src/gate/compare.js';
-import { readHlog } from '../../src/gate/hlog.js';
+import { sumHlogByProbe } from '../../src/gate/hlog.js';
 import { statValue } from '../../src/gate/probe-data.js';
 import { renderGateMarkdown, renderGateTable, renderJunit, xmlEscape } from '../../src/gate/render.js';
 import { parseBenchResult, parseHlogRun, parseRun } from '../../src/gate/result-file.js';
@@ -109,7 +109,7 @@ describe('reading runs', () => {
     const untagged = latencies(300, 100, 3);
     const text = hlogOf({ warm, 'routing-routed': routed }, 4, untagged);
     expect(text).toMatch(/^Tag=warm,/m);
-    const byTag = readHlog(text, 'x.hlog');
+    const byTag = sumHlogByProbe(text, 'x.hlog');
     expect([...byTag.keys()].sort()).toEqual(['default', 'routing-routed', 'warm']);
     for (const [tag, vals] of [['warm', warm], ['routing-routed', routed], ['default', untagged]] as const) {
       const whole = histogramOf(vals);
@@ -239,6 +239,10 @@ describe('hostile histograms', () => {
       const code = codeOf(() => parseRun(text, 'x.json'));
       expect([undefined, 'RS_BAD_FILE']).toContain(code);
       outcomes[code === undefined ? 'decoded' : 'refused']++;
+      // The same histogram as an .hlog line (read by HistogramLogReader, which trusts the payload).
+      const hlog = `#[Histogram log format version 1.3]\n#[StartTime: 0.000 (seconds since epoch)]\nTag=probe=warm,0.000,1.000,1.000,${histogram}\n`;
+      const hlogCode = codeOf(() => parseRun(hlog, 'x.hlog'));
+      expect(hlogCode, 'the .hlog path must agree with the JSON path').toBe(code);
     };
     for (let pos = 0; pos < 40; pos++) {
       for (const value of [0, 1, 0x7f, 0x80, 0xff]) {
