@@ -120,17 +120,15 @@ export interface LatencyViewInput {
 
 const orDash = (us: number | null): string => (us === null ? '-' : formatUs(us));
 
-/** Merges neighbouring buckets until at most `rows` remain. */
+/** Merges the neighbouring pair with the fewest values until at most `rows` buckets remain. */
 function mergeBuckets(buckets: LatencyBucket[], rows: number): LatencyBucket[] {
-  let merged = buckets;
+  const merged = [...buckets];
   while (merged.length > Math.max(1, rows)) {
-    const next: LatencyBucket[] = [];
-    for (let i = 0; i < merged.length; i += 2) {
-      const a = merged[i]!;
-      const b = merged[i + 1];
-      next.push(b ? { fromUs: a.fromUs, toUs: b.toUs, count: a.count + b.count } : a);
-    }
-    merged = next;
+    let best = 0;
+    for (let i = 1; i < merged.length - 1; i++) if (merged[i]!.count + merged[i + 1]!.count < merged[best]!.count + merged[best + 1]!.count) best = i;
+    const a = merged[best]!;
+    const b = merged[best + 1]!;
+    merged.splice(best, 2, { fromUs: a.fromUs, toUs: b.toUs, count: a.count + b.count });
   }
   return merged;
 }

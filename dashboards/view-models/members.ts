@@ -71,7 +71,7 @@ interface Column {
 
 /** The columns that fit `width`: tags, then incarnation, then address go first when narrow. */
 function columnsFor(members: readonly Member[], width: number): Column[] {
-  const longest = (values: string[], min: number, max: number): number => Math.max(min, Math.min(max, ...values.map((v) => v.length)));
+  const longest = (values: string[], min: number, max: number): number => Math.max(min, Math.min(max, Math.max(0, ...values.map((v) => v.length))));
   const nameOf = (m: Member): string => `${isObserver(m) ? '*' : ''}${m.name}`;
   const name: Column = { header: 'NAME', width: longest(members.map(nameOf), 4, 24), value: nameOf };
   const addr: Column = { header: 'ADDR', width: longest(members.map((m) => m.addr), 4, 21), value: (m) => m.addr || '-' };
