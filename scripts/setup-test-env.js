@@ -3,7 +3,8 @@
 // `npm test` works on a fresh machine:
 // - the real ringpop 10.21.0 peer (test/peers/ringpop, its own lockfile, no install scripts);
 // - a C compiler and Debian's libxxhash, for the independent reference implementations in
-//   test/reference, and Debian's serf, the real peer of the observer tests (installed with
+//   test/reference, Debian's serf, the real peer of the observer tests, and tmux, the real
+//   terminal the dashboard is tested in (installed with
 //   apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf'];
+const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'tmux'];
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -46,12 +47,16 @@ function hasSerf() {
   return spawnSync('serf', ['version']).status === 0;
 }
 
+function hasTmux() {
+  return spawnSync('tmux', ['-V']).status === 0;
+}
+
 function installDebianPackages() {
-  if (hasCompilerAndXxhash() && hasSerf()) return;
+  if (hasCompilerAndXxhash() && hasSerf() && hasTmux()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {
-    fail(`the test suite needs a C compiler, libxxhash and serf: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
+    fail(`the test suite needs a C compiler, libxxhash, serf and tmux: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
   }
   log(`installing ${DEBIAN_PACKAGES.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -59,6 +64,7 @@ function installDebianPackages() {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { stdio: 'inherit', env });
   if (!hasCompilerAndXxhash()) fail('cc still cannot build against libxxhash after installing it');
   if (!hasSerf()) fail('serf still does not run after installing it');
+  if (!hasTmux()) fail('tmux still does not run after installing it');
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);

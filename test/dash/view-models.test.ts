@@ -53,7 +53,7 @@ describe('text helpers', () => {
     expect(bar(0.5, 4)).toBe('██  ');
     expect(bar(0.0625, 2)).toBe('▏ ');
     expect(sparkline([0, 7, 14, null], 10)).toBe('▁▅█ ');
-    expect(sparkline([1, 2, 3, 4, 5], 3)).toBe('▆▇█');
+    expect(sparkline([1, 2, 3, 4, 5], 3)).toBe('▅▇█');
     expect(formatUs(850)).toBe('850us');
     expect(formatUs(1250)).toBe('1.25ms');
     expect(formatUs(12_500)).toBe('12.5ms');
