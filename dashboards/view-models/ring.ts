@@ -14,7 +14,8 @@ export interface RingViewInput {
   height: number;
 }
 
-const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
+/** 1 decimal for shares of 10% and more, 2 below, 3 below 1% (1,000-node rings). */
+const percent = (fraction: number): string => `${(fraction * 100).toFixed(fraction >= 0.1 ? 1 : fraction >= 0.01 ? 2 : 3)}%`;
 
 export function ringView(input: RingViewInput): PaneView {
   const { report, width, height } = input;
