@@ -1,6 +1,6 @@
 /** The faults pane: every fault the chaos journal says is active, with time left. Pure. */
 import type { ActiveFault } from '../feeds.js';
-import { clip, fit, formatDurationMs, type PaneView, type Row, windowOf } from './text.js';
+import { clip, fit, formatDurationMs, type PaneView, type Row, windowOf, wrap } from './text.js';
 
 export interface FaultsViewInput {
   /** null until the first poll answered. */
@@ -22,7 +22,7 @@ export function timeLeft(fault: ActiveFault, nowMs: number): string {
 
 export function faultsView(input: FaultsViewInput): PaneView {
   const { faults, width, height, nowMs } = input;
-  if (faults === null || (faults.length === 0 && input.note)) return { title: 'faults', rows: [{ text: clip(input.note ?? 'reading the chaos journal…', width), tone: 'dim' }] };
+  if (faults === null || (faults.length === 0 && input.note)) return { title: 'faults', rows: wrap(input.note ?? 'reading the chaos journal…', width).slice(0, height).map((text) => ({ text, tone: 'dim' as const })) };
   if (faults.length === 0) return { title: 'faults: none active', rows: [{ text: 'no active fault', tone: 'good' }] };
   const ordered = [...faults].sort((a, b) => (a.expiresAtMs ?? Infinity) - (b.expiresAtMs ?? Infinity) || a.appliedAtMs - b.appliedAtMs);
   const rows: Row[] = [];

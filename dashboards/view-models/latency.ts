@@ -5,7 +5,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import type { IntervalRecord } from '../feeds.js';
-import { bar, clip, fit, formatUs, type PaneView, type Row, sparkline } from './text.js';
+import { bar, clip, fit, formatUs, type PaneView, type Row, sparkline, wrap } from './text.js';
 
 export interface LatencyBucket {
   /** Values above fromUs (exclusive; 0 for the first bucket) up to toUs (inclusive). */
@@ -136,7 +136,7 @@ function mergeBuckets(buckets: LatencyBucket[], rows: number): LatencyBucket[] {
 export function latencyView(input: LatencyViewInput): PaneView {
   const { history, width, height } = input;
   const names = [...history.probes.keys()].sort();
-  if (names.length === 0) return { title: 'latency', rows: [{ text: clip(input.note ?? 'waiting for the first interval…', width), tone: 'dim' }] };
+  if (names.length === 0) return { title: 'latency', rows: wrap(input.note ?? 'waiting for the first interval…', width).slice(0, height).map((text) => ({ text, tone: 'dim' as const })) };
   const rows: Row[] = [];
   for (const name of names) {
     const last = history.probes.get(name)!.at(-1)!;

@@ -25,7 +25,7 @@ export function ringView(input: RingViewInput): PaneView {
   const worst = report.imbalance.maxOverMean;
   const rows: Row[] = [
     {
-      text: clip(`imbalance: max ${worst.toFixed(2)}x fair share, min ${report.imbalance.minOverMean.toFixed(2)}x, stddev ${percent(report.imbalance.stddev)}`, width),
+      text: clip(`load max ${worst.toFixed(2)}x min ${report.imbalance.minOverMean.toFixed(2)}x sd ${percent(report.imbalance.stddev)}`, width),
       tone: worst > 1.5 ? 'bad' : worst > 1.2 ? 'warn' : 'good',
     },
   ];

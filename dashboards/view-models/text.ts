@@ -82,3 +82,20 @@ export function windowOf(total: number, height: number, offset: number): { start
   const clamped = Math.max(0, Math.min(offset, maxOffset));
   return { start: clamped, end: Math.min(total, clamped + Math.max(0, height)), offset: clamped };
 }
+
+/** Word-wraps `text` into lines of at most `width` columns (long words are cut). */
+export function wrap(text: string, width: number): string[] {
+  if (width <= 0) return [];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (candidate.length <= width) line = candidate;
+    else {
+      if (line !== '') lines.push(line);
+      line = word.length > width ? clip(word, width) : word;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

@@ -51,7 +51,7 @@ describe.skipIf(!hasTmux())('dash in tmux against real Serf agents', () => {
     const lines = screen.split('\n');
     expect(lines[0]).toMatch(/^┌─ members 4: 4 alive ─+┐┌─ ring ringpop: 4 nodes ─+┐$/);
     for (const line of lines.filter((l) => l !== '')) expect([...line].length).toBeLessThanOrEqual(80);
-    expect(screen).toContain('│no probe running (pass --target URL --rate');
+    expect(screen).toContain('│no probe running (pass --target URL');
     expect(await pane.display('#{alternate_on}')).toBe('1');
   });
 
