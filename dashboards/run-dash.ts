@@ -146,11 +146,15 @@ export async function runDash(options: DashOptions): Promise<DashSummary> {
 
   let ringKey = '';
   let ringAtMs = 0;
+  let ringStale = true;
   const updateRing = (nowMs: number): void => {
-    const key = ringMembershipKey(state.members);
-    if (key === ringKey || nowMs - ringAtMs < (options.ringIntervalMs ?? 1000)) return;
-    ringKey = key;
+    if (!ringStale || nowMs - ringAtMs < (options.ringIntervalMs ?? 1000)) return;
+    ringStale = false;
     ringAtMs = nowMs;
+    // Status flaps between alive and suspect do not change the ring: only rebuild when its members do.
+    const key = ringMembershipKey(state.members);
+    if (key === ringKey) return;
+    ringKey = key;
     try {
       const { ring, addrs, excluded } = ringOf(state.members, options.ring);
       state.ring = { report: describeRing(ring, { replicas: Math.min(options.replicas, ring.nodes.length), addrs, excluded }), error: null };
@@ -178,7 +182,7 @@ export async function runDash(options: DashOptions): Promise<DashSummary> {
       try {
         const nowMs = Date.now();
         if (!state.ui.paused && (buffer.pending || buffer.pendingEvents > 0)) {
-          applyDrained(state, buffer.drain(), nowMs);
+          if (applyDrained(state, buffer.drain(), nowMs).membersChanged) ringStale = true;
           dirty = true;
         }
         if (!state.ui.paused) updateRing(nowMs);

@@ -66,6 +66,28 @@ describe.skipIf(!hasTmux())('dash in tmux against real Serf agents', () => {
     expect(answer?.trim()).toBe(`owner of user:42: ${expected!.owners[0]} (${expected!.addrs[0]})`);
   });
 
+  it('/ filters members, p pauses, Tab moves focus, ? shows help', async () => {
+    const [first, second] = names();
+    await pane.type(`/${second}`);
+    const filtered = await pane.waitForScreen((s) => s.includes(`/${second}: 1 shown`) && !memberLine(s, first!), 'the filtered members pane');
+    expect(memberLine(filtered, second!)).toContain(' alive ');
+    await pane.keys('Escape');
+    await pane.waitForScreen((s) => names().every((n) => memberLine(s, n)), 'every member again after Esc');
+    await pane.type('p');
+    await pane.waitForScreen((s) => /^PAUSED \(\d+ new events\)/m.test(s), 'the paused status line');
+    await pane.type('p');
+    await pane.waitForScreen((s) => !s.includes('PAUSED') && s.includes('focus members'), 'the display running again');
+    await pane.keys('Tab');
+    const focused = await pane.waitForScreen((s) => s.includes('focus ring'), 'focus on the ring pane');
+    expect(focused).toContain('┌─ ring ringpop: 4 nodes');
+    await pane.keys('BTab');
+    await pane.waitForScreen((s) => s.includes('focus members'), 'focus back on members');
+    await pane.type('?');
+    await pane.waitForScreen((s) => s.includes('o                 owners of a key'), 'the help overlay');
+    await pane.type(' ');
+    await pane.waitForScreen((s) => !s.includes('owners of a key (as'), 'the help closed');
+  });
+
   it('stays readable at 160x50 and back at 80x24', async () => {
     await pane.resize(160, 50);
     const big = await pane.waitForScreen((s) => s.split('\n')[0]!.length === 160 && names().every((n) => memberLine(s, n)), 'the 160x50 layout with every member');
