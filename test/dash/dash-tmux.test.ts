@@ -119,4 +119,16 @@ describe.skipIf(!hasTmux())('dash in tmux against real Serf agents', () => {
     expect(after).toMatch(/^icanon$/m);
     expect(after).toMatch(/^echo$/m);
   });
+
+  it('an unreachable cluster is one line and exit 3, before the screen opens', async () => {
+    await pane.keys('C-l');
+    await pane.type(`node ${bin} dash --join 127.0.0.1:1 --timeout 1s; echo "BAD_EXIT=$?"`);
+    await pane.keys('Enter');
+    const screen = await pane.waitForScreen((s) => /BAD_EXIT=\d+/.test(s), 'dash to give up');
+    expect(screen).toContain('BAD_EXIT=3');
+    // One line on stderr (wrapped by the 80-column terminal).
+    expect(screen.replace(/\n/g, '')).toContain('ringside: 127.0.0.1:1: connection refused (check the address and port');
+    expect(screen).not.toContain('┌─ members');
+    expect(await pane.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+  });
 });
