@@ -41,8 +41,20 @@ function place(box: blessed.Widgets.BoxElement, rect: Rect): void {
   box.height = rect.height;
 }
 
-export function createDashScreen(options: { title?: string } = {}): DashScreen {
+/**
+ * The terminal to draw on: stdout, or stderr when stdout is redirected (`dash --json > FILE`
+ * keeps the summary in the file); undefined when neither is a terminal or stdin is not one.
+ */
+export function terminalOutput(): NodeJS.WriteStream | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  if (process.stdout.isTTY) return process.stdout;
+  return process.stderr.isTTY ? process.stderr : undefined;
+}
+
+export function createDashScreen(options: { title?: string; output?: NodeJS.WriteStream } = {}): DashScreen {
   const screen = blessed.screen({
+    // @types/blessed types these streams wrongly; blessed takes any TTY stream.
+    ...((options.output ? { input: process.stdin, output: options.output } : {}) as object),
     smartCSR: true,
     title: options.title ?? 'ringside dash',
     autoPadding: false,

@@ -78,10 +78,14 @@ function columnsFor(members: readonly Member[], width: number): Column[] {
   const status: Column = { header: 'STATUS', width: 7, value: (m) => m.status };
   const inc: Column = { header: 'INC', width: longest(members.map((m) => String(m.incarnation)), 3, 10), value: (m) => String(m.incarnation), align: 'right' };
   const tags: Column = { header: 'TAGS', width: 0, value: (m) => tagsText(m.tags) };
+  const wanted = name.width;
   for (const set of [[name, addr, status, inc, tags], [name, addr, status, inc], [name, addr, status], [name, status]]) {
-    const used = set.reduce((sum, c) => sum + c.width + 1, 0);
-    if (set.includes(tags) ? used + 8 <= width : used - 1 <= width) {
-      if (set.includes(tags)) tags.width = width - used + 1;
+    // Long names are cut (to no less than 12 columns) before a column is dropped.
+    const others = set.reduce((sum, c) => (c === name || c === tags ? sum : sum + c.width + 1), 0) + (set.includes(tags) ? 9 : 0);
+    const nameWidth = Math.min(wanted, width - others);
+    if (nameWidth >= Math.min(wanted, 12)) {
+      name.width = nameWidth;
+      if (set.includes(tags)) tags.width = width - others - nameWidth + 8;
       return set;
     }
   }

@@ -3,6 +3,7 @@ import { createFaultsFeed, FAULTS_UNAVAILABLE } from '../../dashboards/faults-so
 import { LATENCY_NOT_ASKED, LATENCY_UNAVAILABLE, startLatencySource } from '../../dashboards/latency-source.js';
 import { openMembership } from '../../dashboards/membership-source.js';
 import { runDash } from '../../dashboards/run-dash.js';
+import { createDashScreen, terminalOutput } from '../../dashboards/screen.js';
 import { type DashSummary, summaryText } from '../../dashboards/view-models/summary.js';
 import { usageError } from '../errors.js';
 import { RingsideCommand } from '../cli/base-command.js';
@@ -31,7 +32,8 @@ export default class Dash extends RingsideCommand {
 
   async run(): Promise<DashSummary> {
     const { flags } = await this.parse(Dash);
-    if (!process.stdout.isTTY || !process.stdin.isTTY) throw usageError('dash needs a terminal', 'for a stream of membership changes use ringside watch --json');
+    const terminal = terminalOutput();
+    if (!terminal) throw usageError('dash needs a terminal', 'for a stream of membership changes use ringside watch --json');
     if ((flags.rate !== undefined || flags.probe !== undefined) && flags.target === undefined) throw usageError('--rate and --probe need --target URL_TEMPLATE');
     if (flags.rate !== undefined && flags.rate <= 0) throw usageError(`--rate ${flags.rate} is not a positive number of requests per second`);
     if (flags['all-views'] && !flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
@@ -50,6 +52,7 @@ export default class Dash extends RingsideCommand {
         latencyNote: flags.target === undefined ? LATENCY_NOT_ASKED : LATENCY_UNAVAILABLE,
         faults,
         faultsNote: FAULTS_UNAVAILABLE,
+        screen: createDashScreen({ output: terminal }),
       });
       return this.output(summary, flags.json, summaryText);
     } finally {

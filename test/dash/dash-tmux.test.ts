@@ -3,6 +3,8 @@
  * killed agent turns failed, `o` + key shows the owner `ringside owner` prints, the screen stays
  * readable through resizes, `q` exits 0 and leaves the terminal usable. Without a TTY it exits 2.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SerfCluster, startSerfCluster } from '../peers/serf.js';
@@ -130,5 +132,24 @@ describe.skipIf(!hasTmux())('dash in tmux against real Serf agents', () => {
     expect(screen.replace(/\n/g, '')).toContain('ringside: 127.0.0.1:1: connection refused (check the address and port');
     expect(screen).not.toContain('┌─ members');
     expect(await pane.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+  });
+
+  it('--mode member marks ringside itself as an observer and leaves gracefully on q', async () => {
+    await pane.keys('C-l');
+    const out = join(cluster.stateDir, 'dash-summary.json');
+    await pane.type(`node ${bin} dash --join ${cluster.agents[0]!.bind} --mode member --json > ${out}; echo "MEMBER_EXIT=$?"`);
+    await pane.keys('Enter');
+    const screen = await pane.waitForScreen((s) => /^│\*ringside-\S+ +127\.0\.0\.1:\d+ +alive /m.test(s), 'the observer marked in the members pane');
+    const observer = (await cluster.members(1)).find((m) => m.name.startsWith('ringside-') && m.status === 'alive')?.name;
+    expect(observer).toBeDefined();
+    expect(screen).toMatch(/┌─ ring ringpop: 3 nodes/);
+    await pane.type('q');
+    const after = await pane.waitForScreen((s) => /MEMBER_EXIT=\d+/.test(s), 'dash to exit');
+    expect(after).toContain('MEMBER_EXIT=0');
+    // The screen drew on the terminal while stdout went to the file: only the summary is there.
+    const summary = JSON.parse(readFileSync(out, 'utf8')) as { members: { total: number; alive: number } };
+    expect(summary.members).toMatchObject({ total: 5, alive: 4 });
+    const seen = await cluster.members(1);
+    expect(seen.find((m) => m.name === observer)?.status).toBe('left');
   });
 });
