@@ -6,14 +6,16 @@
 import type { MembershipEvent } from '../src/cluster/events.js';
 import type { Member } from '../src/cluster/member.js';
 import type { ViewsReport } from '../src/cluster/views.js';
-import type { ActiveFault, IntervalRecord } from './feeds.js';
+import type { ActiveFault } from './feeds.js';
+import type { IntervalSummary } from './view-models/latency.js';
 
 export interface Drained {
   /** The newest member list, when it changed. */
   members: Member[] | null;
   events: MembershipEvent[];
   droppedEvents: number;
-  intervals: IntervalRecord[];
+  /** Interval records, summarised when they arrived (a probe may reuse its histogram after emitting). */
+  intervals: IntervalSummary[];
   /** The newest faults poll, when one answered. */
   faults: ActiveFault[] | null;
   /** Set when the newest faults poll failed; null when it succeeded; undefined when none ran. */
@@ -25,7 +27,7 @@ export class InputBuffer {
   private members: Member[] | null = null;
   private events: MembershipEvent[] = [];
   private dropped = 0;
-  private intervals: IntervalRecord[] = [];
+  private intervals: IntervalSummary[] = [];
   private faults: ActiveFault[] | null = null;
   private faultsError: string | null | undefined = undefined;
   private views: ViewsReport | undefined = undefined;
@@ -44,8 +46,8 @@ export class InputBuffer {
     }
   }
 
-  pushInterval(record: IntervalRecord): void {
-    this.intervals.push(record);
+  pushInterval(summary: IntervalSummary): void {
+    this.intervals.push(summary);
     if (this.intervals.length > this.intervalLimit) this.intervals.shift();
   }
 

@@ -21,7 +21,7 @@ import { applyDrained, createDashState, type DashState } from './state.js';
 import { eventsView } from './view-models/events.js';
 import { faultsView } from './view-models/faults.js';
 import { inner, layoutFor } from './view-models/layout.js';
-import { latencyView } from './view-models/latency.js';
+import { latencyView, summarizeInterval } from './view-models/latency.js';
 import { membersView } from './view-models/members.js';
 import { ringView } from './view-models/ring.js';
 import { HELP_LINES, statusLine } from './view-models/status.js';
@@ -105,11 +105,16 @@ export async function runDash(options: DashOptions): Promise<DashSummary> {
     }),
   );
   if (options.latency) {
+    // Summarised and merged as it arrives: the probe owns the histogram once this returns.
     options.latency.feed.on('interval', (record) => {
-      buffer.pushInterval(record);
-      let run = runHistograms.get(record.probe);
-      if (!run) runHistograms.set(record.probe, (run = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 })));
-      run.add(record.histogram);
+      try {
+        buffer.pushInterval(summarizeInterval(record));
+        let run = runHistograms.get(record.probe);
+        if (!run) runHistograms.set(record.probe, (run = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 })));
+        run.add(record.histogram);
+      } catch {
+        // A malformed record must not throw into the probe; the pane shows what it has.
+      }
     });
     cleanups.push(() => options.latency?.stop());
   }

@@ -10,7 +10,7 @@ import type { Drained } from './buffer.js';
 import type { ActiveFault } from './feeds.js';
 import { initialUi, type UiState } from './keys.js';
 import type { LogEntry } from './view-models/events.js';
-import { appendInterval, createLatencyHistory, type LatencyHistory, summarizeInterval } from './view-models/latency.js';
+import { appendInterval, createLatencyHistory, type LatencyHistory } from './view-models/latency.js';
 
 export interface DashState {
   startedAtMs: number;
@@ -58,13 +58,13 @@ export function applyDrained(state: DashState, drained: Drained, nowMs: number):
     state.log.push({ atMs: Number.isNaN(atMs) ? nowMs : atMs, event });
   }
   if (state.log.length > state.logLimit) state.log.splice(0, state.log.length - state.logLimit);
-  for (const record of drained.intervals) {
-    appendInterval(state.latency, summarizeInterval(record));
-    const totals = state.latencyTotals.get(record.probe) ?? { intervals: 0, count: 0, errors: 0 };
+  for (const summary of drained.intervals) {
+    appendInterval(state.latency, summary);
+    const totals = state.latencyTotals.get(summary.probe) ?? { intervals: 0, count: 0, errors: 0 };
     totals.intervals++;
-    totals.count += record.count;
-    totals.errors += record.errors;
-    state.latencyTotals.set(record.probe, totals);
+    totals.count += summary.count;
+    totals.errors += summary.errors;
+    state.latencyTotals.set(summary.probe, totals);
   }
   if (drained.faults) {
     state.faults = drained.faults;
