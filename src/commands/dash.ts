@@ -49,9 +49,9 @@ export default class Dash extends RingsideCommand {
         replicas: flags.replicas,
         allViews: flags['all-views'],
         latency,
-        latencyNote: flags.target === undefined ? LATENCY_NOT_ASKED : LATENCY_UNAVAILABLE,
+        latencyNote: flags.target === undefined ? LATENCY_NOT_ASKED : latency ? 'waiting for the first interval…' : LATENCY_UNAVAILABLE,
         faults,
-        faultsNote: FAULTS_UNAVAILABLE,
+        faultsNote: faults ? 'reading the chaos journal…' : FAULTS_UNAVAILABLE,
         screen: createDashScreen({ output: terminal }),
       });
       return this.output(summary, flags.json, summaryText);

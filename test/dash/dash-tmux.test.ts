@@ -95,6 +95,8 @@ describe.skipIf(!hasTmux())('dash in tmux against real Serf agents', () => {
     const big = await pane.waitForScreen((s) => s.split('\n')[0]!.length === 160 && names().every((n) => memberLine(s, n)), 'the 160x50 layout with every member');
     expect(big.split('\n').filter((l) => l.startsWith('│')).length).toBeGreaterThan(40);
     expect(memberLine(big, names()[0]!)).toMatch(/alive +\d+ sandbox=/);
+    await pane.resize(50, 14);
+    await pane.waitForScreen((s) => s.includes('terminal too small (50x14)'), 'the too-small notice');
     await pane.resize(80, 24);
     const small = await pane.waitForScreen((s) => [...s.split('\n')[0]!].length === 80 && names().every((n) => memberLine(s, n)), 'the 80x24 layout with every member');
     expect(small.split('\n').filter((l) => l !== '').length).toBe(24);
