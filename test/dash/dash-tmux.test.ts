@@ -92,15 +92,20 @@ describe.skipIf(!hasTmux())('dash in tmux against real Serf agents', () => {
   });
 
   it('stays readable at 160x50 and back at 80x24', async () => {
+    /** A complete frame of width x height: every line drawn, the status line last, every member shown. */
+    const complete = (width: number, height: number) => (s: string): boolean => {
+      const lines = s.split('\n').filter((l) => l !== '');
+      return lines.length === height && [...lines[0]!].length === width && lines.at(-1)!.endsWith('q quit') && names().every((n) => memberLine(s, n));
+    };
     await pane.resize(160, 50);
-    const big = await pane.waitForScreen((s) => s.split('\n')[0]!.length === 160 && names().every((n) => memberLine(s, n)), 'the 160x50 layout with every member');
+    const big = await pane.waitForScreen(complete(160, 50), 'a complete 160x50 frame with every member');
     expect(big.split('\n').filter((l) => l.startsWith('│')).length).toBeGreaterThan(40);
     expect(memberLine(big, names()[0]!)).toMatch(/alive +\d+ sandbox=/);
     await pane.resize(50, 14);
     await pane.waitForScreen((s) => s.includes('terminal too small (50x14)'), 'the too-small notice');
     await pane.resize(80, 24);
-    const small = await pane.waitForScreen((s) => [...s.split('\n')[0]!].length === 80 && names().every((n) => memberLine(s, n)), 'the 80x24 layout with every member');
-    expect(small.split('\n').filter((l) => l !== '').length).toBe(24);
+    const small = await pane.waitForScreen(complete(80, 24), 'a complete 80x24 frame with every member');
+    expect(small.split('\n')[0]).toMatch(/^┌─ members 4: 4 alive ─+┐┌─ ring ringpop: 4 nodes ─+┐$/);
   });
 
   it('turns a killed agent failed, and logs it', async () => {
