@@ -99,6 +99,7 @@ async function measure(join, noScreen) {
     return { cpuPercent: (100 * cpu) / wallSeconds, cpuSeconds: cpu, wallSeconds, result: JSON.parse(readFileSync(out, 'utf8')), screen };
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
+    rmSync(join_(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid()}`, socket), { force: true });
     rmSync(dir, { recursive: true, force: true });
   }
 }

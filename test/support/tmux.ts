@@ -5,6 +5,8 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from './wait.js';
 
 export interface TmuxPane {
@@ -60,8 +62,17 @@ export async function startTmux(width: number, height: number, env: Record<strin
         throw new Error(`${(error as Error).message}; the screen was:\n${last}`);
       }
     },
-    kill: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
+    kill: () => {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      // tmux leaves its socket file behind.
+      rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+    },
   };
-  await pane.waitForScreen((s) => /[$#] *$/m.test(s), 'the shell prompt');
+  try {
+    await pane.waitForScreen((s) => /[$#] *$/m.test(s), 'the shell prompt');
+  } catch (error) {
+    pane.kill();
+    throw error;
+  }
   return pane;
 }
