@@ -14,6 +14,8 @@
 //    with tchannel's own client (ringpop-admin's collection step), as commands and in-process.
 // 6. the latency probes beside autocannon and wrk (bench/probe-bench.js): warm-probe throughput
 //    with 1 and 2 workers, and the p50 self-overhead on one connection, in µs.
+// 7. the dashboard (bench/dash-bench.js): CPU of `dash` on a real terminal with 1,000 observed
+//    members and a 1,000 req/s latency feed, beside the same observer and feed without it.
 // Runs alternate between the two tools, three rounds each; the median round is reported.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -64,6 +66,8 @@ for (let r = 0; r < ROUNDS; r++) {
 const plans = rounds(() => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
 const observer = JSON.parse(execFileSync(process.execPath, ['--expose-gc', `${root}bench/observer-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
 const probes = JSON.parse(execFileSync(process.execPath, [`${root}bench/probe-bench.js`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
+
+const dash = JSON.parse(execFileSync(process.execPath, [`${root}bench/dash-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
 
 const rs = median(lookups.ringside);
 const rp = median(lookups.ringpop);
@@ -119,6 +123,17 @@ const ringpopObserver = JSON.parse(execFileSync(process.execPath, [`${root}bench
   for (const row of rpRows) console.log(rpLine(row));
 }
 
+const dashRows = [
+  ['dash: 1,000 members (10 changes/s) + 1,000 req/s feed, 160x50', `${fmt(dash.dash.cpuPercent)}% of a core`, '< 10%'],
+  ['the same observer and feed with no dashboard', `${fmt(dash.baseline.cpuPercent)}% of a core`, ''],
+  ['the dashboard itself (difference)', `${fmt(dash.dash.cpuPercent - dash.baseline.cpuPercent)}% of a core`, ''],
+];
+const dashHeader = ['benchmark (CPU over 10 s, /proc/PID/stat)', 'ringside', 'goal'];
+const dashWidths = dashHeader.map((h, i) => Math.max(h.length, ...dashRows.map((r) => r[i].length)));
+console.log('');
+console.log(dashHeader.map((c, i) => (i === 0 ? c.padEnd(dashWidths[i]) : c.padStart(dashWidths[i]))).join('  '));
+for (const row of dashRows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(dashWidths[i]) : c.padStart(dashWidths[i]))).join('  '));
+
 mkdirSync(`${root}bench/.results`, { recursive: true });
-const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, ringpopObserver, probes, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
+const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, ringpopObserver, probes, dash: { ...dash, dash: { ...dash.dash, screen: undefined } }, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
 writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

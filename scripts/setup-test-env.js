@@ -2,10 +2,8 @@
 // Installs what the test suite and benchmarks need beyond npm's own dependencies, so that
 // `npm test` works on a fresh machine:
 // - the real ringpop 10.21.0 peer (test/peers/ringpop, its own lockfile, no install scripts);
-// - a C compiler and Debian's libxxhash, for the independent reference implementations in
-//   test/reference, Debian's serf, the real peer of the observer tests, and openssl, which makes
-//   the probe tests' self-signed certificate (installed with
-//   apt-get when running as root; otherwise it says what to run).
+// - the Debian packages in DEBIAN_PACKAGES below, each with what it is for and how its presence is
+//   checked (installed with apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
 // `--bench` also installs Debian's wrk, the latency probes' reference in bench/probe-bench.js
 // (without it, that benchmark skips wrk's rows and says why).
@@ -15,8 +13,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'libxml2-utils', 'openssl'];
 const BENCH_PACKAGES = ['wrk'];
+
+/** Debian packages the test suite needs: [package, what for, a command that succeeds when present]. */
+const DEBIAN_PACKAGES = [
+  ['gcc', 'compiles the C reference implementations in test/reference', hasCompilerAndXxhash],
+  ['libc6-dev', 'the same', hasCompilerAndXxhash],
+  ['libxxhash-dev', 'xxHash for the maglev and rendezvous references', hasCompilerAndXxhash],
+  ['serf', 'the real peer of the observer tests', () => runs('serf', ['version'])],
+  ['libxml2-utils', "xmllint, the independent parser the gate's JUnit output is checked with", () => runs('xmllint', ['--version'])],
+  ['openssl', "makes the https probe tests' self-signed certificate", () => runs('openssl', ['version'])],
+  ['tmux', 'the real terminal the dashboard is tested in', () => runs('tmux', ['-V'])],
+];
+
+function runs(command, args) {
+  return spawnSync(command, args).status === 0;
+}
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -46,32 +58,20 @@ function hasCompilerAndXxhash() {
   return probe.status === 0;
 }
 
-function hasSerf() {
-  return spawnSync('serf', ['version']).status === 0;
-}
-
-function hasXmllint() {
-  return spawnSync('xmllint', ['--version']).status === 0;
-}
-
-function hasOpenssl() {
-  return spawnSync('openssl', ['version']).status === 0;
-}
-
 function installDebianPackages() {
-  if (hasCompilerAndXxhash() && hasSerf() && hasXmllint() && hasOpenssl()) return;
+  const missing = DEBIAN_PACKAGES.filter(([, , present]) => !present());
+  if (missing.length === 0) return;
+  const names = [...new Set(missing.map(([name]) => name))];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {
-    fail(`the test suite needs a C compiler, libxxhash, serf and xmllint: run "sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}" and try again`);
+    fail(`the test suite needs ${names.join(', ')}: run "sudo apt-get install -y ${names.join(' ')}" and try again`);
   }
-  log(`installing ${DEBIAN_PACKAGES.join(', ')} with apt-get`);
+  log(`installing ${names.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { stdio: 'inherit', env });
-  if (!hasCompilerAndXxhash()) fail('cc still cannot build against libxxhash after installing it');
-  if (!hasSerf()) fail('serf still does not run after installing it');
-  if (!hasXmllint()) fail('xmllint still does not run after installing libxml2-utils');
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env });
+  for (const [name, why, present] of missing) if (!present()) fail(`${name} (${why}) still does not work after installing it`);
 }
 
 function installBenchPackages() {

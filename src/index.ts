@@ -105,3 +105,9 @@ export {
   type HlogInterval,
   type HlogTotals,
 } from './probes/index.js';
+
+// --- dashboard (issue 7): the `dash` engine and the feeds its panes consume ---
+export { runDash, frameOf, ownerAnswer, type DashOptions } from '../dashboards/run-dash.js';
+export { openMembership, observerFeed, type OpenedMembership } from '../dashboards/membership-source.js';
+export type { ActiveFault, FaultsFeed, LatencyFeed, LatencySource, MembershipFeed } from '../dashboards/feeds.js';
+export { summarize as summarizeDash, summaryText as dashSummaryText, type DashSummary } from '../dashboards/view-models/summary.js';

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// CPU use of `ringside dash` with 1,000 members and a 1,000 req/s latency feed (goal: < 10% of
+// one core). The members come from a real passive observer polling a synthesized 1,000-member
+// memberlist push-pull every 500 ms (served here; 10 members change status every second, so
+// the event log and ring keep moving); the latency feed is synthetic until the probes library is
+// wired in. The dashboard draws on a real terminal (tmux, 160x50). CPU time is read from
+// /proc/PID/stat over 10 s, after a warm-up, for the dashboard process and for the same observer
+// and feed with no dashboard (--no-screen). Prints one JSON document on stdout.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodePushPull } from '../dist/src/protocols/memberlist/push-pull.js';
+import { sealStream } from '../dist/src/protocols/memberlist/stream.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const MEMBERS = 1000;
+const MEASURE_MS = 10_000;
+const WARMUP_MS = 3000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/** A memberlist listener that answers every push-pull with the synthesized cluster's state. */
+async function fakeCluster() {
+  const vsn = Uint8Array.of(1, 5, 2, 2, 5, 5);
+  const nodes = Array.from({ length: MEMBERS }, (_, i) => ({
+    name: `node-${String(i).padStart(4, '0')}`,
+    // Every member on its own loopback address, all served by this one listener.
+    addr: Uint8Array.of(127, 1, i >> 8, i & 255),
+    port: 0,
+    meta: new Uint8Array(0),
+    incarnation: 1,
+    state: 'alive',
+    vsn,
+  }));
+  let turn = 0;
+  // 10 status changes a second: every 500 ms 5 members go suspect, and 2 s later the same 5 are
+  // alive again (a refutation: incarnation + 1); then the next 20 members take their turn.
+  const churn = setInterval(() => {
+    for (let k = 0; k < 5; k++) {
+      const node = nodes[(((turn % 4) * 5 + k + Math.floor(turn / 8) * 20) * 37) % MEMBERS];
+      if (node.state === 'alive') node.state = 'suspect';
+      else {
+        node.state = 'alive';
+        node.incarnation++;
+      }
+    }
+    turn++;
+  }, 500);
+  const server = createServer((socket) => {
+    socket.once('data', () => socket.end(sealStream(encodePushPull({ join: false, nodes, userState: new Uint8Array(0) }), { dialer: false })));
+    socket.on('error', () => undefined);
+  });
+  await new Promise((resolve) => server.listen(0, '0.0.0.0', resolve));
+  const { port } = server.address();
+  for (const node of nodes) node.port = port;
+  return { join: `127.1.0.0:${port}`, stop: () => (clearInterval(churn), server.close()) };
+}
+
+async function measure(join, noScreen) {
+  const dir = mkdtempSync(join_(tmpdir(), 'ringside-dash-bench-'));
+  const socket = `ringside-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const pidFile = join_(dir, 'pid');
+  const out = join_(dir, 'out.json');
+  const command = [process.execPath, `${root}bench/dash-bench-child.js`, '--join', join, '--pid-file', pidFile, '--out', out, ...(noScreen ? ['--no-screen'] : [])].map((a) => `'${a}'`).join(' ');
+  const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  try {
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '160', '-y', '50', '-e', 'LANG=C.UTF-8', '-e', 'TERM=screen-256color', command);
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(pidFile) || (!noScreen && !tmux('capture-pane', '-p', '-t', 'bench').includes(`members ${MEMBERS}`))) {
+      if (Date.now() > deadline) throw new Error(`the dashboard did not show ${MEMBERS} members within 30 s:\n${tmux('capture-pane', '-p', '-t', 'bench')}`);
+      await sleep(100);
+    }
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await sleep(WARMUP_MS);
+    const before = cpuSeconds(pid);
+    const start = process.hrtime.bigint();
+    await sleep(MEASURE_MS);
+    const cpu = cpuSeconds(pid) - before;
+    const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const screen = noScreen ? '' : tmux('capture-pane', '-p', '-t', 'bench');
+    if (noScreen) process.kill(pid, 'SIGTERM');
+    else tmux('send-keys', '-t', 'bench', 'q');
+    const end = Date.now() + 15_000;
+    while (!existsSync(out)) {
+      if (Date.now() > end) throw new Error('the dashboard did not exit after q');
+      await sleep(100);
+    }
+    return { cpuPercent: (100 * cpu) / wallSeconds, cpuSeconds: cpu, wallSeconds, result: JSON.parse(readFileSync(out, 'utf8')), screen };
+  } finally {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    rmSync(join_(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid()}`, socket), { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const join_ = join;
+
+const cluster = await fakeCluster();
+try {
+  const dash = await measure(cluster.join, false);
+  const baseline = await measure(cluster.join, true);
+  process.stdout.write(`${JSON.stringify({ members: MEMBERS, rate: 1000, measureMs: MEASURE_MS, dash, baseline })}\n`);
+} finally {
+  cluster.stop();
+}

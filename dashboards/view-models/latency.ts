@@ -1,0 +1,174 @@
+/**
+ * The latency pane: p50/p99/p99.9 of every interval over time (sparklines) and the latest
+ * interval's histogram as bars per latency bucket. Interval records are summarised once, when
+ * the render tick drains them (summarizeInterval); the view only formats summaries. Pure.
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import type { IntervalRecord } from '../feeds.js';
+import { bar, clip, fit, formatUs, type PaneView, type Row, sparkline, wrap } from './text.js';
+
+export interface LatencyBucket {
+  /** Values above fromUs (exclusive; 0 for the first bucket) up to toUs (inclusive). */
+  fromUs: number;
+  toUs: number;
+  count: number;
+}
+
+export interface IntervalSummary {
+  probe: string;
+  startMs: number;
+  endMs: number;
+  count: number;
+  errors: number;
+  p50Us: number | null;
+  p99Us: number | null;
+  p999Us: number | null;
+  maxUs: number | null;
+  buckets: LatencyBucket[];
+}
+
+/** Per-probe history, newest last, at most `limit` intervals each. */
+export interface LatencyHistory {
+  limit: number;
+  probes: Map<string, IntervalSummary[]>;
+}
+
+export function createLatencyHistory(limit = 240): LatencyHistory {
+  return { limit, probes: new Map() };
+}
+
+export function appendInterval(history: LatencyHistory, summary: IntervalSummary): void {
+  const series = history.probes.get(summary.probe) ?? [];
+  series.push(summary);
+  if (series.length > history.limit) series.splice(0, series.length - history.limit);
+  history.probes.set(summary.probe, series);
+}
+
+/** 1-2-5 steps in microseconds, 1us .. 100s. */
+const STEPS: number[] = [];
+for (let decade = 1; decade <= 1e8; decade *= 10) STEPS.push(decade, 2 * decade, 5 * decade);
+
+/**
+ * How many recorded values are at or below `valueUs`, from the percentile function alone (works
+ * for every Histogram implementation): the largest rank whose value is <= valueUs, by binary
+ * search. Exact at the histogram's resolution (values within one bucket are equivalent).
+ */
+export function countAtOrBelow(histogram: Histogram, valueUs: number): number {
+  const total = histogram.totalCount;
+  if (total === 0) return 0;
+  const valueAtRank = (rank: number): number => histogram.getValueAtPercentile((100 * (rank - 0.5)) / total);
+  if (valueAtRank(1) > valueUs) return 0;
+  let lo = 1;
+  let hi = total;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (valueAtRank(mid) <= valueUs) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Bucket edges on the 1-2-5 series covering [minUs, maxUs], at most `maxBuckets` buckets. */
+export function bucketEdges(minUs: number, maxUs: number, maxBuckets: number): number[] {
+  let edges = STEPS.filter((s) => s >= minUs && s < maxUs);
+  const last = STEPS.find((s) => s >= maxUs) ?? maxUs;
+  edges.push(last);
+  // Merge neighbours (keep every other edge) until the count fits.
+  while (edges.length > Math.max(1, maxBuckets)) edges = edges.filter((_, i) => i % 2 === 1 || i === edges.length - 1);
+  return edges;
+}
+
+export function histogramBuckets(histogram: Histogram, maxBuckets = 12): LatencyBucket[] {
+  if (histogram.totalCount === 0) return [];
+  const edges = bucketEdges(histogram.minNonZeroValue, histogram.maxValue, maxBuckets);
+  const buckets: LatencyBucket[] = [];
+  let below = 0;
+  let from = 0;
+  for (const edge of edges) {
+    const upTo = edge === edges[edges.length - 1] ? histogram.totalCount : countAtOrBelow(histogram, edge);
+    buckets.push({ fromUs: from, toUs: edge, count: upTo - below });
+    below = upTo;
+    from = edge;
+  }
+  return buckets;
+}
+
+export function summarizeInterval(record: IntervalRecord): IntervalSummary {
+  const h = record.histogram;
+  const has = h.totalCount > 0;
+  return {
+    probe: record.probe,
+    startMs: record.startMs,
+    endMs: record.endMs,
+    count: record.count,
+    errors: record.errors,
+    p50Us: has ? h.getValueAtPercentile(50) : null,
+    p99Us: has ? h.getValueAtPercentile(99) : null,
+    p999Us: has ? h.getValueAtPercentile(99.9) : null,
+    maxUs: has ? h.maxValue : null,
+    buckets: histogramBuckets(h),
+  };
+}
+
+export interface LatencyViewInput {
+  history: LatencyHistory;
+  /** Why there is no probe (not asked, not in this build); shown when no interval arrived. */
+  note: string | null;
+  width: number;
+  height: number;
+}
+
+const orDash = (us: number | null): string => (us === null ? '-' : formatUs(us));
+
+/** Merges the neighbouring pair with the fewest values until at most `rows` buckets remain. */
+function mergeBuckets(buckets: LatencyBucket[], rows: number): LatencyBucket[] {
+  const merged = [...buckets];
+  while (merged.length > Math.max(1, rows)) {
+    let best = 0;
+    for (let i = 1; i < merged.length - 1; i++) if (merged[i]!.count + merged[i + 1]!.count < merged[best]!.count + merged[best + 1]!.count) best = i;
+    const a = merged[best]!;
+    const b = merged[best + 1]!;
+    merged.splice(best, 2, { fromUs: a.fromUs, toUs: b.toUs, count: a.count + b.count });
+  }
+  return merged;
+}
+
+export function latencyView(input: LatencyViewInput): PaneView {
+  const { history, width, height } = input;
+  const names = [...history.probes.keys()].sort();
+  if (names.length === 0) return { title: 'latency', rows: wrap(input.note ?? 'waiting for the first interval…', width).slice(0, height).map((text) => ({ text, tone: 'dim' as const })) };
+  const rows: Row[] = [];
+  for (const name of names) {
+    const last = history.probes.get(name)!.at(-1)!;
+    const seconds = Math.max(0.001, (last.endMs - last.startMs) / 1000);
+    rows.push({
+      text: clip(`${name}: p50 ${orDash(last.p50Us)}  p99 ${orDash(last.p99Us)}  p99.9 ${orDash(last.p999Us)}  ${Math.round(last.count / seconds)}/s${last.errors > 0 ? `  ${last.errors} err` : ''}`, width),
+      tone: last.errors > 0 ? 'warn' : undefined,
+    });
+  }
+  // Sparklines and histogram for the first probe (the others get their summary line).
+  const series = history.probes.get(names[0]!)!;
+  const label = 6;
+  const spark = Math.max(0, width - label);
+  const top = Math.max(0, ...series.slice(-spark).map((s) => s.p999Us ?? 0));
+  const lines: [string, (s: IntervalSummary) => number | null][] = [
+    ['p50', (s) => s.p50Us],
+    ['p99', (s) => s.p99Us],
+    ['p99.9', (s) => s.p999Us],
+  ];
+  for (const [name, pick] of lines) {
+    if (rows.length >= height) break;
+    rows.push({ text: `${fit(name, label - 1)} ${sparkline(series.map(pick), spark, top)}`, tone: name === 'p50' ? 'good' : name === 'p99' ? 'warn' : 'bad' });
+  }
+  const last = series.at(-1)!;
+  const room = height - rows.length;
+  if (room > 0 && last.buckets.length > 0) {
+    const buckets = mergeBuckets(last.buckets, room);
+    const most = Math.max(1, ...buckets.map((b) => b.count));
+    const edge = 8;
+    const countWidth = Math.max(1, ...buckets.map((b) => String(b.count).length));
+    const barWidth = Math.max(0, width - edge - countWidth - 3);
+    for (const b of buckets) rows.push({ text: clip(`≤${fit(formatUs(b.toUs), edge - 1, 'right')} ${bar(b.count / most, barWidth)} ${fit(String(b.count), countWidth, 'right')}`, width) });
+  }
+  return { title: `latency ${names.join(', ')} (${formatUs(top)} = full scale)`, rows: rows.slice(0, height) };
+}

@@ -1,0 +1,62 @@
+import { Flags } from '@oclif/core';
+import { createFaultsFeed, FAULTS_UNAVAILABLE } from '../../dashboards/faults-source.js';
+import { LATENCY_NOT_ASKED, LATENCY_UNAVAILABLE, startLatencySource } from '../../dashboards/latency-source.js';
+import { openMembership } from '../../dashboards/membership-source.js';
+import { runDash } from '../../dashboards/run-dash.js';
+import { createDashScreen, terminalOutput } from '../../dashboards/screen.js';
+import { type DashSummary, summaryText } from '../../dashboards/view-models/summary.js';
+import { usageError } from '../errors.js';
+import { RingsideCommand } from '../cli/base-command.js';
+import { ringFlags, sourceFlags } from '../cli/flags.js';
+import { clusterRingOptions, sourceOptions } from '../cli/options.js';
+import { algorithmOf } from '../ring/cluster-ring.js';
+
+export default class Dash extends RingsideCommand {
+  static override summary = 'Live terminal dashboard: members, ring balance, latency, active faults and the event log';
+  static override description = 'Keys: Tab focus, arrows scroll, / filter members, o owners of a key, p pause, ? help, q or Ctrl-C quit (prints a summary; --json prints it as JSON). Needs a terminal; for a stream use watch --json.';
+  static override examples = [
+    '<%= config.bin %> dash --join 127.0.0.1:7946',
+    '<%= config.bin %> dash --join 10.0.0.5:8301 --keyring-file keyring.json --all-views --ring ketama',
+    '<%= config.bin %> dash --members examples/cluster.txt',
+  ];
+
+  static override flags = {
+    ...sourceFlags,
+    ...ringFlags,
+    'all-views': Flags.boolean({ description: "ask every member for its own view every 5s and show whether they agree (live clusters)" }),
+    target: Flags.string({ helpValue: 'URL_TEMPLATE', description: 'run a latency probe against this URL ({host}, {port}, {key}) and show its percentiles' }),
+    rate: Flags.integer({ helpValue: 'R', description: 'probe requests per second (with --target)' }),
+    probe: Flags.string({ helpValue: 'first-connection|routing|warm', multiple: true, description: 'which latency probes to run (with --target)' }),
+    'journal-dir': Flags.string({ helpValue: 'DIR', description: 'chaos journal to read active faults from (default: the chaos default)' }),
+  };
+
+  async run(): Promise<DashSummary> {
+    const { flags } = await this.parse(Dash);
+    const terminal = terminalOutput();
+    if (!terminal) throw usageError('dash needs a terminal', 'for a stream of membership changes use ringside watch --json');
+    if ((flags.rate !== undefined || flags.probe !== undefined) && flags.target === undefined) throw usageError('--rate and --probe need --target URL_TEMPLATE');
+    if (flags.rate !== undefined && flags.rate <= 0) throw usageError(`--rate ${flags.rate} is not a positive number of requests per second`);
+    if (flags['all-views'] && !flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
+    algorithmOf(flags.ring);
+    const membership = await openMembership(sourceOptions(flags));
+    try {
+      const latency = flags.target !== undefined ? startLatencySource({ target: flags.target, rate: flags.rate ?? 100, probes: flags.probe ?? [] }) : undefined;
+      const faults = createFaultsFeed(flags['journal-dir'] !== undefined ? { journalDir: flags['journal-dir'] } : {});
+      const summary = await runDash({
+        membership: membership.feed,
+        source: membership.label,
+        ring: clusterRingOptions(flags),
+        replicas: flags.replicas,
+        allViews: flags['all-views'],
+        latency,
+        latencyNote: flags.target === undefined ? LATENCY_NOT_ASKED : latency ? 'waiting for the first interval…' : LATENCY_UNAVAILABLE,
+        faults,
+        faultsNote: faults ? 'reading the chaos journal…' : FAULTS_UNAVAILABLE,
+        screen: createDashScreen({ output: terminal }),
+      });
+      return this.output(summary, flags.json, summaryText);
+    } finally {
+      await membership.stop();
+    }
+  }
+}
