@@ -131,7 +131,10 @@ export class ProbeEngine {
 
   private emitTick(final: boolean): void {
     const startMs = this.tick * 1000;
-    const endMs = final ? Math.max(startMs, (nowNs() - this.startNs) / 1e6) : (this.tick + 1) * 1000;
+    // A run that was not stopped covers its whole duration even when its last request went out
+    // (and came back) a little before the end.
+    const coveredMs = this.stopping ? 0 : this.plan.durationMs;
+    const endMs = final ? Math.max(startMs, coveredMs, (nowNs() - this.startNs) / 1e6) : (this.tick + 1) * 1000;
     const intervals = this.lanes.flatMap((l) => l.recorders.map((r) => r.cut(this.tick)));
     this.emit({ type: 'interval', worker: this.plan.worker, tick: this.tick, startMs, endMs, final, intervals });
     this.tick++;
