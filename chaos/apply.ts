@@ -4,7 +4,6 @@
  * fails, everything already applied is reverted before the error is reported.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { checkHost, defaultDevice } from './capabilities.js';
 import { deadmanArgv, disarmArgv } from './deadman.js';
 import { runSteps } from './executors/steps.js';
@@ -13,7 +12,7 @@ import { planFault } from './faults/plan.js';
 import { type FaultSpec, deviceOf, usesTc } from './faults/spec.js';
 import { tcHandle } from './faults/tc.js';
 import type { FaultPlan, Step } from './faults/types.js';
-import { DEFAULT_HOST_JOURNAL_DIR, type HostRecord, JOURNAL_KIND, JOURNAL_VERSION, type JournalRecord, defaultJournalDir, hostWriteArgv, removeJournal, writeJournal } from './journal.js';
+import { DEFAULT_HOST_JOURNAL_DIR, type HostRecord, JOURNAL_KIND, JOURNAL_VERSION, type JournalRecord, defaultJournalDir, hostJournalPaths, hostWriteArgv, removeJournal, writeJournal } from './journal.js';
 import { revertHosts } from './revert.js';
 
 export const DEFAULT_GRACE_MS = 30_000;
@@ -82,8 +81,7 @@ async function planHost(o: ApplyOptions, id: string, executor: Executor, deadman
   const dev = usesTc(o.spec) ? (deviceOf(o.spec) ?? (await defaultDevice(executor))) : undefined;
   const control = await executor.control();
   const plan = planFault(o.spec, id, { ...(dev !== undefined ? { dev } : {}), ...(control ? { control } : {}) });
-  const journalFile = join(hostDir, `${id}.json`);
-  const pidFile = join(hostDir, `${id}.pid`);
+  const { journalFile, pidFile } = hostJournalPaths(hostDir, id, executor.name);
   const revert: Step[] = [...plan.revert];
   // A re-apply replaces the timer of the earlier apply (never two timers for one fault).
   const setup: Step[] = [{ run: disarmArgv(pidFile, id) }, ...(deadmanMs === null ? [] : [{ run: deadmanArgv({ id, delayMs: deadmanMs, revert, pidFile, journalFile }) }])];

@@ -68,11 +68,14 @@ export function disarmArgv(pidFile: string, id: string): string[] {
   ];
 }
 
-/** Lists timers on a host: lines `PID ID` for every live ringside dead-man (recover). */
+/**
+ * Lists timers on a host: lines `PID ID` for every live ringside dead-man (recover). Only timers
+ * in this network namespace count: namespaces on one machine share /proc, and each has its own.
+ */
 export const LIST_DEADMEN_ARGV = [
   'sh',
   '-c',
-  'for d in /proc/[0-9]*; do [ "${d#/proc/}" = "$$" ] && continue; c=$(tr "\\000" " " < "$d/cmdline" 2>/dev/null) || continue; case "$c" in "setsid -f"*) continue;; "sh -c "*ringside-deadman:*) echo "${d#/proc/} ${c##*ringside-deadman:}";; esac; done',
+  'me=$(readlink /proc/self/ns/net); for d in /proc/[0-9]*; do [ "${d#/proc/}" = "$$" ] && continue; [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$me" ] || continue; c=$(tr "\\000" " " < "$d/cmdline" 2>/dev/null) || continue; case "$c" in "setsid -f"*) continue;; "sh -c "*ringside-deadman:*) echo "${d#/proc/} ${c##*ringside-deadman:}";; esac; done',
   'ringside-list',
 ];
 

@@ -37,10 +37,14 @@ export async function runFault(o: RunFaultOptions): Promise<FaultRun> {
     if (!holding) return { ...applied, ended: o.dryRun ? 'dry-run' : 'detached', revertedAtMs: null, revertErrors: [] };
     o.onApplied?.(applied);
     if (!signalled) {
+      // A signal handler does not keep Node's event loop alive; the timer does (until Ctrl-C).
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        if (o.durationMs !== undefined) setTimeout(resolve, Math.max(0, (applied.expiresAtMs ?? 0) - Date.now())).unref?.();
+        timer = o.durationMs !== undefined ? setTimeout(resolve, Math.max(0, (applied.expiresAtMs ?? 0) - Date.now())) : setInterval(() => undefined, 60_000);
       });
+      clearTimeout(timer);
+      clearInterval(timer);
     }
     const record = readJournal(applied.journalDir, applied.id);
     const errors = record ? (await revertRecord(record, applied.journalDir, o.on)).errors : [];

@@ -117,6 +117,19 @@ export function readJournal(dir: string, id: string): JournalRecord | null {
   }
 }
 
+/**
+ * The executor's part of host journal file names: netns targets on one machine share one file
+ * system, so each keeps its own files (`<id>.<slug>.json`, `<id>.<slug>.pid`).
+ */
+export function hostSlug(executorName: string): string {
+  return executorName.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+export function hostJournalPaths(dir: string, id: string, executorName: string): { journalFile: string; pidFile: string } {
+  const base = join(dir, `${id}.${hostSlug(executorName)}`);
+  return { journalFile: `${base}.json`, pidFile: `${base}.pid` };
+}
+
 /** Argv that writes stdin to a file on the host atomically (constant script; paths are arguments). */
 export function hostWriteArgv(dir: string, file: string): string[] {
   return ['sh', '-c', 'umask 077 && mkdir -p "$1" && cat > "$2.tmp" && mv -f "$2.tmp" "$2"', 'ringside-journal', dir, file];

@@ -10,7 +10,7 @@ import type { Executor } from './executors/types.js';
 import { IPTABLES, removeChainSteps } from './faults/iptables.js';
 import { HANDLE_MAJOR_PREFIX } from './faults/tc.js';
 import { CHAIN_PREFIX, type Step } from './faults/types.js';
-import { DEFAULT_HOST_JOURNAL_DIR, defaultJournalDir, readJournals, removeJournal } from './journal.js';
+import { DEFAULT_HOST_JOURNAL_DIR, defaultJournalDir, hostSlug, readJournals, removeJournal } from './journal.js';
 
 /** Splits an `iptables -S` line into words (double quotes as iptables prints them). */
 export function splitRule(line: string): string[] {
@@ -80,7 +80,7 @@ export async function recoverHost(executor: Executor, o: RecoverOptions): Promis
   const steps: Step[] = [
     ...deadmen.map(([pid, id]) => ({ run: killDeadmanArgv(pid, id) })),
     ...recoverSteps(found),
-    { run: ['sh', '-c', 'rm -f "$1"/*.json "$1"/*.pid "$1"/*.tmp', 'ringside-recover', o.hostJournalDir ?? DEFAULT_HOST_JOURNAL_DIR] },
+    { run: ['sh', '-c', 'rm -f "$1"/*."$2".json "$1"/*."$2".pid "$1"/*."$2".json.tmp', 'ringside-recover', o.hostJournalDir ?? DEFAULT_HOST_JOURNAL_DIR, hostSlug(executor.name)] },
   ];
   result.errors = await runAllSteps(executor, steps);
   return result;

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
-const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf'];
+const DEBIAN_PACKAGES = ['gcc', 'libc6-dev', 'libxxhash-dev', 'serf', 'iptables', 'iproute2', 'openssh-server', 'openssh-client'];
 
 function log(message) {
   process.stderr.write(`setup: ${message}\n`);
@@ -46,8 +46,13 @@ function hasSerf() {
   return spawnSync('serf', ['version']).status === 0;
 }
 
+// The chaos tests (test/chaos) run iptables, tc and a real sshd/ssh inside network namespaces.
+function hasChaosTools() {
+  return ['iptables', 'tc', 'ssh', 'ssh-keygen'].every((tool) => spawnSync(tool, ['-V']).error === undefined) && existsSync('/usr/sbin/sshd');
+}
+
 function installDebianPackages() {
-  if (hasCompilerAndXxhash() && hasSerf()) return;
+  if (hasCompilerAndXxhash() && hasSerf() && hasChaosTools()) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('apt-get', ['--version']).status === 0;
   if (!isRoot || !hasApt) {
@@ -59,6 +64,7 @@ function installDebianPackages() {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { stdio: 'inherit', env });
   if (!hasCompilerAndXxhash()) fail('cc still cannot build against libxxhash after installing it');
   if (!hasSerf()) fail('serf still does not run after installing it');
+  if (!hasChaosTools()) fail('iptables, tc, ssh or sshd are still missing after installing them');
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);

@@ -102,9 +102,10 @@ function planPartition(spec: PartitionSpec, id: string, host: HostContext): Faul
       for (const to of cut.to) {
         const addresses = [...(from === ANY ? [] : ['-s', from]), ...(to === ANY ? [] : ['-d', to])];
         for (const m of iptablesMatches({ hosts: [], ...spec.target }, 'out')) {
-          // INPUT catches what arrives at `to`, OUTPUT what `from` sends: either side's rules cut.
+          // Dropped where it arrives (as Jepsen does): a DROP in OUTPUT would make the sender's
+          // sendto() fail with EPERM at once, which no real partition does (memberlist then logs
+          // "Failed to send ping" and never suspects anyone). So every host of the groups needs --on.
           rules.push({ hook: 'INPUT', match: ['!', '-i', 'lo', ...addresses, ...m], verdict: 'DROP' });
-          rules.push({ hook: 'OUTPUT', match: ['!', '-o', 'lo', ...addresses, ...m], verdict: 'DROP' });
         }
       }
     }

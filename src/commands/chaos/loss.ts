@@ -18,21 +18,26 @@ export default class ChaosLoss extends FaultCommand {
     percent: Flags.string({ helpValue: 'P', required: true, description: 'share of packets to drop, 0-100' }),
     correlation: Flags.string({ helpValue: 'P', description: 'tc: correlation with the previous packet, percent' }),
     via: Flags.string({ helpValue: 'tc|iptables', default: 'tc', options: ['tc', 'iptables'], description: 'tc netem (egress) or iptables statistic' }),
-    direction: Flags.string({ helpValue: 'out|in|both', default: 'out', options: ['out', 'in', 'both'], description: 'iptables: drop what the host sends, receives, or both' }),
+    direction: Flags.string({
+      helpValue: 'in|out|both',
+      options: ['in', 'out', 'both'],
+      description: 'iptables: drop what the host receives (default), sends, or both. out makes the sender see EPERM on dropped sends, which real loss never does',
+    }),
     dev: Flags.string({ helpValue: 'IFACE', description: 'tc: device to shape (default: the default-route device)' }),
   };
 
   async run(): Promise<FaultReport> {
     const { flags } = await this.parse(ChaosLoss);
     const via = flags.via as 'tc' | 'iptables';
-    if (via === 'tc' && flags.direction !== 'out') throw usageError('netem shapes egress only', 'use --via iptables for --direction in|both');
+    if (via === 'tc' && flags.direction !== undefined && flags.direction !== 'out') throw usageError('netem shapes egress only', 'use --via iptables for --direction in|both');
+    const direction = (flags.direction ?? (via === 'tc' ? 'out' : 'in')) as 'in' | 'out' | 'both';
     const correlation = percentFlag(flags.correlation, 'correlation');
     return this.fault(flags, {
       kind: 'loss',
       percent: percentFlag(flags.percent, 'percent') as number,
       ...(correlation !== undefined ? { correlationPct: correlation } : {}),
       via,
-      direction: flags.direction as 'in' | 'out' | 'both',
+      direction,
       target: targetFrom(flags),
       ...(flags.dev !== undefined ? { dev: flags.dev } : {}),
     });

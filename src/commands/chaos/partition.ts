@@ -9,7 +9,7 @@ import { usageError } from '../../errors.js';
 export default class ChaosPartition extends FaultCommand {
   static override summary = 'Cut hosts apart with iptables DROP: groups, one isolated host, or a Jepsen topology';
   static override description =
-    'Rules go on every --on host; each host drops what arrives from, and what it sends to, the other side, so the cut holds with rules on either side. The executor\'s own SSH connection is exempt.';
+    'Rules go on every --on host: each drops what arrives from the other side (INPUT), as a real partition would, so put every host of the groups in --on. The executor\'s own SSH connection is exempt.';
   static override examples = [
     '<%= config.bin %> chaos partition --group 10.0.0.1,10.0.0.2 --group 10.0.0.3,10.0.0.4,10.0.0.5 --on ssh:10.0.0.1 --on ssh:10.0.0.2 ... --duration 60s',
     '<%= config.bin %> chaos partition --isolate 10.0.0.3 --on ssh:10.0.0.3 --duration 30s',
