@@ -14,3 +14,7 @@ export type { Argv, Step, FaultPlan, ControlPath } from './faults/types.js';
 export { topologyCuts, groupCuts, isolateCuts, TOPOLOGIES, type Cut, type Topology } from './faults/topology.js';
 export { parseExecutor } from './executors/parse.js';
 export type { Executor } from './executors/types.js';
+export { parseScenario, type Scenario, type ScenarioPhase } from './scenario/parse.js';
+export { runScenario, type ScenarioReport, type PhaseReport, type RunScenarioOptions } from './scenario/run.js';
+export type { ScenarioHost } from './scenario/faults.js';
+export type { ProbeRunner, ProbeRun, ProbePhaseResult } from './scenario/probes.js';
