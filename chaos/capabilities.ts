@@ -24,6 +24,10 @@ function noCapability(message: string, hint: string): RingsideError {
 
 export async function checkPrivilege(executor: Executor): Promise<void> {
   const status = await executor.run(['cat', '/proc/self/status']);
+  const reason = status.stderr.trim().split('\n')[0] ?? '';
+  if (status.code !== 0 && !/sudo|password|permission|not permitted/i.test(reason)) {
+    throw new RingsideError('RS_UNREACHABLE', `cannot run commands on ${executor.name}: ${reason || `exit ${status.code}`}`, 'check the target (ip netns list, ssh access)');
+  }
   const cap = /^CapEff:\s*([0-9a-f]+)$/m.exec(status.stdout)?.[1];
   if (status.code !== 0 || cap === undefined || ((BigInt(`0x${cap}`) >> CAP_NET_ADMIN) & 1n) === 0n) {
     const why = status.code !== 0 ? (status.stderr.trim().split('\n')[0] ?? 'cannot run commands') : 'no CAP_NET_ADMIN';
