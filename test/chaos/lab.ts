@@ -79,7 +79,17 @@ export function createLab(o: LabOptions): Lab {
   const pids: number[] = [];
   const destroy = (): void => {
     for (const pid of pids) if (isAlive(pid)) tryRun(['kill', '-KILL', String(pid)]);
-    for (const h of hosts) tryRun(['ip', 'netns', 'del', h.ns]);
+    // Anything else still in a lab namespace (a dead-man timer of a failed test) is ours too.
+    for (const h of hosts) {
+      let inside = '';
+      try {
+        inside = run(['ip', 'netns', 'pids', h.ns]);
+      } catch {
+        // namespace already gone
+      }
+      for (const pid of inside.split('\n').filter((p) => /^\d+$/.test(p))) tryRun(['kill', '-KILL', pid]);
+      tryRun(['ip', 'netns', 'del', h.ns]);
+    }
     tryRun(['ip', 'link', 'del', bridge]);
     rmSync(dir, { recursive: true, force: true });
     labs.delete(destroy);

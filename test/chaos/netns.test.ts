@@ -145,16 +145,22 @@ describe.skipIf(why !== null)('chaos on network namespaces with real Serf agents
     const [a, , , d] = lab.hosts as [LabHost, LabHost, LabHost, LabHost];
     const sshArgs = ['--on', ssh.target, ...ssh.options.flatMap((o) => ['--ssh-option', o])];
     await waitFor(allAlive, { timeoutMs: 90_000, what: 'a healthy cluster first' });
-    const r = await runCli(['chaos', 'partition', '--isolate', d.ip, ...sshArgs, ...common(), '--detach', '--json']);
+    const r = await runCli(['chaos', 'partition', '--isolate', d.ip, ...sshArgs, ...common(), '--detach', '--duration', '10m', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const { id } = JSON.parse(r.stdout) as { id: string };
+    // The dead-man timer started over SSH outlives the SSH sessions (the CLI has exited).
+    expect(deadmen(d)).toMatch(new RegExp(`^\\d+ ${id}$`));
     await waitFor(() => status(a, d.name) === 'failed', { timeoutMs: 60_000, what: 'the others to mark the isolated host failed' });
     const st = await runCli(['chaos', 'status', '--journal', journal, '--json']);
     expect(st.code, st.stderr).toBe(0);
-    expect(JSON.parse(st.stdout)).toMatchObject({ faults: [{ id, kind: 'partition', detached: true, leftMs: null, hosts: [{ on: ssh.target, present: true }] }] });
+    const [fault] = (JSON.parse(st.stdout) as { faults: Array<{ leftMs: number }> }).faults;
+    expect(fault).toMatchObject({ id, kind: 'partition', detached: true, hosts: [{ on: ssh.target, present: true }] });
+    expect(fault?.leftMs).toBeGreaterThan(0);
+    expect(fault?.leftMs).toBeLessThanOrEqual(600_000);
     const heal = await runCli(['chaos', 'heal', '--id', id, '--journal', journal, '--json']);
     expect(heal.code, heal.stderr).toBe(0);
     expect(lab.snapshot()).toEqual(before);
+    expect(deadmen(d)).toBe('');
     await waitFor(() => status(a, d.name) === 'alive', { timeoutMs: 90_000, what: 'the isolated host to rejoin' });
   });
 
