@@ -7,7 +7,7 @@ import { parseDuration, parseSize } from '../../src/units.js';
 import type { ScenarioFault } from './parse.js';
 import { type Target, parseCidr, parseProtocol, gossipTarget, type GossipPreset, parsePort } from '../faults/match.js';
 import type { FaultSpec } from '../faults/spec.js';
-import { type Topology, TOPOLOGIES, groupCuts, halves, isolateCuts, seededRandom, shuffle, topologyCuts } from '../faults/topology.js';
+import { type Topology, TOPOLOGIES, groupCuts, isolateCuts, topologyCuts } from '../faults/topology.js';
 import type { Distribution } from '../faults/netem.js';
 
 export interface ScenarioHost {
@@ -108,16 +108,16 @@ function planPartition(f: ScenarioFault, hosts: readonly ScenarioHost[], on: str
   }
   if (f.groups !== undefined) {
     const groups = (f.groups as unknown[]).map(list);
-    const largest = groups.reduce((a, b) => (b.length > a.length ? b : a));
     const direction = f.direction === 'one-way' ? 'one-way' : 'both';
-    return { spec: { kind: 'partition', cuts: groupCuts(groups.map((g) => g.map(addr)), direction), target, description: groups.map((g) => g.join(',')).join(direction === 'one-way' ? ' -/-> ' : ' | ') }, on, affects: groups.filter((g) => g !== largest).flat() };
+    return { spec: { kind: 'partition', cuts: groupCuts(groups.map((g) => g.map(addr)), direction), target, description: groups.map((g) => g.join(',')).join(direction === 'one-way' ? ' -/-> ' : ' | ') }, on, affects: groups.flat() };
   }
   const topology = String(f.topology ?? '') as Topology;
   if (!(TOPOLOGIES as readonly string[]).includes(topology)) throw usageError('a scenario partition needs isolate, groups or a topology', `topologies: ${TOPOLOGIES.join(', ')}`);
   const nodes = f.nodes !== undefined ? list(f.nodes) : hosts.map((h) => h.name);
   const seed = f.seed !== undefined ? num(f.seed, 'seed') : 0;
   const cuts = topologyCuts(topology, nodes.map(addr), seed);
-  const affects =
-    topology === 'halves' ? (halves(nodes)[0] as string[]) : topology === 'random-halves' ? (halves(shuffle(nodes, seededRandom(seed)))[0] as string[]) : topology === 'bridge' ? nodes.filter((_, i) => i !== Math.floor((nodes.length - 1) / 2)) : nodes;
+  // Each side of a partition rightly suspects the other: every cut-off node is "faulted"; only
+  // the bridge node of `bridge` keeps all its links.
+  const affects = topology === 'bridge' ? nodes.filter((_, i) => i !== Math.floor((nodes.length - 1) / 2)) : nodes;
   return { spec: { kind: 'partition', cuts, target, description: `${topology} of ${nodes.join(',')}` }, on, affects };
 }

@@ -21,7 +21,7 @@ export interface ScenarioPhase {
   /** End early once every member's view agrees (recovery phases). */
   untilAgreement: boolean;
   faults: ScenarioFault[];
-  /** Members counted as faulted (default: from the faults). */
+  /** Hosts whose members count as faulted (default: from the faults: the hosts a loss/delay is on, an isolated host, every node of a partition). */
   faulted?: string[];
 }
 

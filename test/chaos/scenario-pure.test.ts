@@ -85,8 +85,10 @@ describe('scenario files', () => {
     expect(iso.affects).toEqual(['c']);
     expect(iso.on).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(iso.spec).toMatchObject({ kind: 'partition', cuts: [{ from: ['10.0.0.3'], to: ['any'] }, { from: ['any'], to: ['10.0.0.3'] }] });
-    expect(planScenarioFault({ kind: 'partition', topology: 'halves' }, hosts).affects).toEqual(['a', 'b']);
-    expect(planScenarioFault({ kind: 'partition', groups: [['a'], ['b', 'c', 'd', 'e']] }, hosts).affects).toEqual(['a']);
+    // both sides of a partition rightly suspect each other: none of it is a false suspicion
+    expect(planScenarioFault({ kind: 'partition', topology: 'halves' }, hosts).affects).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(planScenarioFault({ kind: 'partition', groups: [['a'], ['b', 'c']] }, hosts).affects).toEqual(['a', 'b', 'c']);
+    expect(planScenarioFault({ kind: 'partition', topology: 'bridge' }, hosts).affects).toEqual(['a', 'b', 'd', 'e']);
     const loss = planScenarioFault({ kind: 'loss', on: ['a'], percent: 80, via: 'iptables', gossip: 'udp', to: ['b'] }, hosts);
     expect(loss.spec).toEqual({ kind: 'loss', percent: 80, via: 'iptables', direction: 'in', target: { hosts: ['10.0.0.2'], ports: ['7946'], protocol: 'udp' } });
   });
