@@ -1,12 +1,8 @@
 /**
- * Where the faults pane gets the active faults. chaos/index.ts (built beside this branch)
- * exports `listActiveFaults(options?: { journalDir?: string }): Promise<ActiveFault[]>`; once it
- * is merged, this adapter returns it bound to the options:
- *
- *   return () => listActiveFaults(options.journalDir !== undefined ? { journalDir: options.journalDir } : {});
- *
- * Until then it returns undefined and the faults pane says FAULTS_UNAVAILABLE.
+ * Where the faults pane gets the active faults: chaos's own journal (`listActiveFaults`, the
+ * local journal only, no host is contacted), polled once a second by the pane.
  */
+import { listActiveFaults } from '../chaos/status.js';
 import type { FaultsFeed } from './feeds.js';
 
 export const FAULTS_UNAVAILABLE = 'chaos journal not available in this build';
@@ -17,6 +13,5 @@ export interface FaultsSourceOptions {
 }
 
 export function createFaultsFeed(options: FaultsSourceOptions = {}): FaultsFeed | undefined {
-  void options;
-  return undefined;
+  return () => listActiveFaults(options.journalDir !== undefined ? { journalDir: options.journalDir } : {});
 }

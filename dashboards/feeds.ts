@@ -8,7 +8,7 @@
  */
 import type { Member } from '../src/cluster/member.js';
 import type { MemberView } from '../src/cluster/observer.js';
-
+import type { ActiveFault } from '../chaos/status.js';
 import type { IntervalRecord } from '../src/probes/types.js';
 
 export type { IntervalRecord };
@@ -24,16 +24,8 @@ export interface LatencySource {
   stop(): void;
 }
 
-/** A fault the chaos journal says is in place (chaos/index.ts ActiveFault, field for field). */
-export interface ActiveFault {
-  id: string;
-  kind: string;
-  targets: string[];
-  summary: string;
-  appliedAtMs: number;
-  /** When the fault reverts itself; null when it holds until healed. */
-  expiresAtMs: number | null;
-}
+/** A fault the chaos journal says is in place (chaos's own record). */
+export type { ActiveFault };
 
 /** What the faults pane polls once a second. */
 export type FaultsFeed = () => Promise<ActiveFault[]>;

@@ -24,10 +24,20 @@ const DEBIAN_PACKAGES = [
   ['libxml2-utils', "xmllint, the independent parser the gate's JUnit output is checked with", () => runs('xmllint', ['--version'])],
   ['openssl', "makes the https probe tests' self-signed certificate", () => runs('openssl', ['version'])],
   ['tmux', 'the real terminal the dashboard is tested in', () => runs('tmux', ['-V'])],
+  // The chaos tests (test/chaos) run iptables, tc and a real sshd/ssh inside network namespaces.
+  ['iptables', 'the chaos tests apply faults with it', () => present('iptables')],
+  ['iproute2', 'ip netns, veth, bridges and tc for the chaos tests', () => present('ip') && present('tc')],
+  ['openssh-server', "sshd, the chaos tests' ssh executor target", () => existsSync('/usr/sbin/sshd')],
+  ['openssh-client', 'ssh and ssh-keygen for the ssh executor', () => present('ssh') && present('ssh-keygen')],
 ];
 
 function runs(command, args) {
   return spawnSync(command, args).status === 0;
+}
+
+/** The command exists (whatever it answers to -V). */
+function present(command) {
+  return spawnSync(command, ['-V']).error === undefined;
 }
 
 function log(message) {

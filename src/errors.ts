@@ -26,6 +26,9 @@ export const ERROR_EXIT: Record<string, ExitCode> = {
   RS_SANDBOX_FAILED: EXIT.unreachable,
   RS_NO_PRIVILEGE: EXIT.noPrivilege,
   RS_NO_CAPABILITY: EXIT.noPrivilege,
+  // chaos: a command failed on a host (what was applied is reverted), a fault id is unknown
+  RS_CHAOS_FAILED: EXIT.unreachable,
+  RS_NO_FAULT: EXIT.badInput,
 };
 
 export type ErrorCode = keyof typeof ERROR_EXIT & string;

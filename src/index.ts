@@ -109,5 +109,37 @@ export {
 // --- dashboard (issue 7): the `dash` engine and the feeds its panes consume ---
 export { runDash, frameOf, ownerAnswer, type DashOptions } from '../dashboards/run-dash.js';
 export { openMembership, observerFeed, type OpenedMembership } from '../dashboards/membership-source.js';
-export type { ActiveFault, FaultsFeed, LatencyFeed, LatencySource, MembershipFeed } from '../dashboards/feeds.js';
+export type { FaultsFeed, LatencyFeed, LatencySource, MembershipFeed } from '../dashboards/feeds.js';
 export { summarize as summarizeDash, summaryText as dashSummaryText, type DashSummary } from '../dashboards/view-models/summary.js';
+
+// --- chaos (issue 5): faults on real hosts through tc/iptables, journaled and always reverted ---
+export {
+  listActiveFaults,
+  faultStatus,
+  defaultJournalDir,
+  applyFault,
+  runFault,
+  healFaults,
+  recoverHosts,
+  planFault,
+  parseExecutor,
+  topologyCuts,
+  groupCuts,
+  isolateCuts,
+  TOPOLOGIES,
+  runScenario,
+  parseScenario,
+  type ActiveFault,
+  type FaultStatus,
+  type Applied,
+  type ApplyOptions,
+  type FaultRun,
+  type FaultSpec,
+  type FaultPlan,
+  type Step,
+  type Executor,
+  type Cut,
+  type Topology,
+  type ScenarioReport,
+  type ProbeRunner,
+} from '../chaos/index.js';

@@ -1,0 +1,162 @@
+/**
+ * Applying a fault to hosts, safely: plan every host, check every host, journal the inverse
+ * locally and on each host, arm each host's dead-man timer, and only then apply. If any host
+ * fails, everything already applied is reverted before the error is reported.
+ */
+import { randomBytes } from 'node:crypto';
+import { checkHost, defaultDevice } from './capabilities.js';
+import { deadmanArgv, disarmArgv } from './deadman.js';
+import { runSteps } from './executors/steps.js';
+import type { Executor } from './executors/types.js';
+import { planFault } from './faults/plan.js';
+import { type FaultSpec, deviceOf, usesTc } from './faults/spec.js';
+import { tcHandle } from './faults/tc.js';
+import type { FaultPlan, Step } from './faults/types.js';
+import { DEFAULT_HOST_JOURNAL_DIR, type HostRecord, JOURNAL_KIND, JOURNAL_VERSION, type JournalRecord, defaultJournalDir, hostJournalPaths, hostWriteArgv, removeJournal, writeJournal } from './journal.js';
+import { revertHosts } from './revert.js';
+
+export const DEFAULT_GRACE_MS = 30_000;
+/** Without --duration, the hosts' timers still revert after this long (a forgotten terminal). */
+export const DEFAULT_DEADMAN_MS = 3_600_000;
+
+export interface ApplyOptions {
+  spec: FaultSpec;
+  on: Executor[];
+  sshOptions?: string[];
+  id?: string;
+  /** Revert after this long (ringside does it; the dead-man timer at + grace). */
+  durationMs?: number;
+  graceMs?: number;
+  /** When the hosts' timers revert regardless (default: duration + grace; 1 h without duration; none when detached without duration). */
+  deadmanMs?: number;
+  detach?: boolean;
+  journalDir?: string;
+  hostJournalDir?: string;
+  dryRun?: boolean;
+  now?: () => number;
+}
+
+export interface HostApplied {
+  on: string;
+  summary: string;
+  /** Every command as it runs (or would run, with --dry-run), guards in brackets. */
+  apply: Step[];
+  revert: Step[];
+  /** How the executor runs an argv (for showing dry-run commands exactly). */
+  wrap: (argv: readonly string[]) => string[];
+}
+
+export interface Applied {
+  id: string;
+  kind: FaultPlan['kind'];
+  summary: string;
+  targets: string[];
+  dryRun: boolean;
+  appliedAtMs: number;
+  expiresAtMs: number | null;
+  deadmanAtMs: number | null;
+  detached: boolean;
+  journalDir: string;
+  hosts: HostApplied[];
+}
+
+export function newFaultId(): string {
+  return randomBytes(6).readUIntBE(0, 6).toString(36).padStart(8, '0').slice(-8);
+}
+
+interface HostWork {
+  executor: Executor;
+  plan: FaultPlan;
+  record: HostRecord;
+  setup: Step[];
+}
+
+function deadmanDelay(o: ApplyOptions): number | null {
+  if (o.deadmanMs !== undefined) return o.deadmanMs;
+  if (o.durationMs !== undefined) return o.detach ? o.durationMs : o.durationMs + (o.graceMs ?? DEFAULT_GRACE_MS);
+  return o.detach ? null : DEFAULT_DEADMAN_MS;
+}
+
+async function planHost(o: ApplyOptions, id: string, executor: Executor, deadmanMs: number | null, hostDir: string): Promise<HostWork> {
+  const dev = usesTc(o.spec) ? (deviceOf(o.spec) ?? (await defaultDevice(executor))) : undefined;
+  const control = await executor.control();
+  const plan = planFault(o.spec, id, { ...(dev !== undefined ? { dev } : {}), ...(control ? { control } : {}) });
+  const { journalFile, pidFile } = hostJournalPaths(hostDir, id, executor.name);
+  const revert: Step[] = [...plan.revert];
+  // A re-apply replaces the timer of the earlier apply (never two timers for one fault).
+  const setup: Step[] = [{ run: disarmArgv(pidFile, id) }, ...(deadmanMs === null ? [] : [{ run: deadmanArgv({ id, delayMs: deadmanMs, revert, pidFile, journalFile }) }])];
+  const record: HostRecord = { on: executor.name, journalFile, pidFile, revert, summary: plan.summary, deadman: deadmanMs !== null };
+  return { executor, plan, record, setup };
+}
+
+export async function applyFault(o: ApplyOptions): Promise<Applied> {
+  const now = o.now ?? Date.now;
+  const id = o.id ?? newFaultId();
+  const journalDir = o.journalDir ?? defaultJournalDir();
+  const hostDir = o.hostJournalDir ?? DEFAULT_HOST_JOURNAL_DIR;
+  const deadmanMs = deadmanDelay(o);
+  const work: HostWork[] = [];
+  for (const executor of o.on) work.push(await planHost(o, id, executor, deadmanMs, hostDir));
+  const first = work[0]?.plan;
+  if (!first) throw new Error('no hosts');
+  const startMs = now();
+  const result = (dryRun: boolean, appliedAtMs: number): Applied => ({
+    id,
+    kind: first.kind,
+    summary: first.summary,
+    targets: first.targets,
+    dryRun,
+    appliedAtMs,
+    expiresAtMs: o.durationMs !== undefined ? appliedAtMs + o.durationMs : null,
+    deadmanAtMs: deadmanMs !== null ? appliedAtMs + deadmanMs : null,
+    detached: o.detach ?? false,
+    journalDir,
+    hosts: work.map((w) => ({
+      on: w.executor.name,
+      summary: w.plan.summary,
+      apply: [{ run: hostWriteArgv(hostDir, w.record.journalFile) }, ...w.setup, ...w.plan.apply],
+      revert: [{ run: disarmArgv(w.record.pidFile, id) }, ...w.plan.revert, { run: ['rm', '-f', w.record.journalFile] }],
+      wrap: (argv) => w.executor.wrap(argv),
+    })),
+  });
+  if (o.dryRun) return result(true, startMs);
+
+  for (const w of work) await checkHost(w.executor, w.plan.needs, tcHandle(id));
+
+  const record: JournalRecord = {
+    kind: JOURNAL_KIND,
+    version: JOURNAL_VERSION,
+    id,
+    fault: first.kind,
+    summary: first.summary,
+    targets: first.targets,
+    spec: o.spec,
+    state: 'applying',
+    appliedAtMs: startMs,
+    expiresAtMs: o.durationMs !== undefined ? startMs + o.durationMs : null,
+    deadmanAtMs: deadmanMs !== null ? startMs + deadmanMs : null,
+    detached: o.detach ?? false,
+    pid: o.detach ? null : process.pid,
+    hosts: work.map((w) => w.record),
+    sshOptions: o.sshOptions ?? [],
+  };
+  writeJournal(journalDir, record);
+  const started: HostWork[] = [];
+  try {
+    for (const w of work) {
+      started.push(w);
+      const hostCopy = JSON.stringify({ ...record, hosts: [w.record] }, null, 2);
+      const written = await w.executor.run(hostWriteArgv(hostDir, w.record.journalFile), { input: hostCopy });
+      if (written.code !== 0) throw new Error(`cannot write the journal on ${w.executor.name}: ${written.stderr.trim()}`);
+      await runSteps(w.executor, w.setup);
+      await runSteps(w.executor, w.plan.apply);
+    }
+  } catch (error) {
+    await revertHosts(record, started.map((w) => w.executor)).catch(() => undefined);
+    removeJournal(journalDir, id);
+    throw error;
+  }
+  const appliedAtMs = now();
+  writeJournal(journalDir, { ...record, state: 'active', appliedAtMs, expiresAtMs: o.durationMs !== undefined ? appliedAtMs + o.durationMs : null });
+  return result(false, appliedAtMs);
+}

@@ -1,0 +1,99 @@
+/**
+ * `chaos recover`: removes every ringside rule found on a host, journal or not. It recognises
+ * ringside's state by its tags alone: iptables chains named `RINGSIDE-*` and the rules jumping to
+ * them, root qdiscs with a `52XX:` handle, dead-man timers, and host journals. Nothing else is
+ * touched. The parsing is pure; the host I/O is a thin loop.
+ */
+import { LIST_DEADMEN_ARGV, killDeadmanArgv } from './deadman.js';
+import { runAllSteps } from './executors/steps.js';
+import type { Executor } from './executors/types.js';
+import { IPTABLES, removeChainSteps } from './faults/iptables.js';
+import { HANDLE_MAJOR_PREFIX } from './faults/tc.js';
+import { CHAIN_PREFIX, type Step } from './faults/types.js';
+import { DEFAULT_HOST_JOURNAL_DIR, defaultJournalDir, hostSlug, readJournals, removeJournal } from './journal.js';
+
+/** Splits an `iptables -S` line into words (double quotes as iptables prints them). */
+export function splitRule(line: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] as string));
+  return words;
+}
+
+export interface FoundState {
+  chains: string[];
+  /** `-A` rules (as words, without `-A`) that jump to a ringside chain from elsewhere. */
+  jumps: string[][];
+  /** dev -> handle of ringside root qdiscs. */
+  qdiscs: Array<{ dev: string; handle: string }>;
+}
+
+/** What of ringside's is in `iptables -S` and `tc qdisc show` output. */
+export function findRingsideState(iptablesS: string, tcShow: string): FoundState {
+  const chains: string[] = [];
+  const jumps: string[][] = [];
+  for (const line of iptablesS.split('\n')) {
+    const words = splitRule(line.trim());
+    if (words[0] === '-N' && words[1]?.startsWith(CHAIN_PREFIX)) chains.push(words[1]);
+    const target = words[words.indexOf('-j') + 1] ?? '';
+    if (words[0] === '-A' && !words[1]?.startsWith(CHAIN_PREFIX) && words.includes('-j') && target.startsWith(CHAIN_PREFIX)) jumps.push(words.slice(1));
+  }
+  const qdiscs: FoundState['qdiscs'] = [];
+  const re = new RegExp(`^qdisc\\s+\\S+\\s+(${HANDLE_MAJOR_PREFIX}[0-9a-f]{2}:)\\s+dev\\s+(\\S+)\\s+root\\b`, 'gm');
+  for (let m = re.exec(tcShow); m; m = re.exec(tcShow)) qdiscs.push({ dev: m[2] as string, handle: m[1] as string });
+  return { chains, jumps, qdiscs };
+}
+
+/** The steps that remove what was found: jumps first, then chains, then qdiscs. */
+export function recoverSteps(found: FoundState): Step[] {
+  return [
+    ...found.jumps.map((rule) => ({ onlyIf: [...IPTABLES, '-C', ...rule], run: [...IPTABLES, '-D', ...rule], repeat: true })),
+    ...found.chains.flatMap(removeChainSteps),
+    ...found.qdiscs.map(({ dev, handle }) => ({ run: ['tc', 'qdisc', 'del', 'dev', dev, 'root', 'handle', handle] })),
+  ];
+}
+
+export interface HostRecovered extends FoundState {
+  on: string;
+  deadmen: string[];
+  errors: string[];
+}
+
+export interface RecoverOptions {
+  on: Executor[];
+  journalDir?: string;
+  hostJournalDir?: string;
+  dryRun?: boolean;
+}
+
+export async function recoverHost(executor: Executor, o: RecoverOptions): Promise<HostRecovered> {
+  const deadmen = (await executor.run(LIST_DEADMEN_ARGV)).stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((w): w is [string, string] => w.length === 2 && /^\d+$/.test(w[0] as string));
+  const save = await executor.run([...IPTABLES, '-S']);
+  const tc = await executor.run(['tc', 'qdisc', 'show']);
+  const found = findRingsideState(save.code === 0 ? save.stdout : '', tc.code === 0 ? tc.stdout : '');
+  const result: HostRecovered = { on: executor.name, ...found, deadmen: deadmen.map(([pid, id]) => `${id} (pid ${pid})`), errors: [] };
+  if (o.dryRun) return result;
+  // Timers first, so none fires half-way through; then the rules; then the host journals.
+  const steps: Step[] = [
+    ...deadmen.map(([pid, id]) => ({ run: killDeadmanArgv(pid, id) })),
+    ...recoverSteps(found),
+    { run: ['sh', '-c', 'rm -f "$1"/*."$2".json "$1"/*."$2".pid "$1"/*."$2".json.tmp', 'ringside-recover', o.hostJournalDir ?? DEFAULT_HOST_JOURNAL_DIR, hostSlug(executor.name)] },
+  ];
+  result.errors = await runAllSteps(executor, steps);
+  return result;
+}
+
+/** Recovers every host, then drops local journal records whose hosts are all clean now. */
+export async function recoverHosts(o: RecoverOptions): Promise<HostRecovered[]> {
+  const results: HostRecovered[] = [];
+  for (const executor of o.on) results.push(await recoverHost(executor, o));
+  if (!o.dryRun) {
+    const dir = o.journalDir ?? defaultJournalDir();
+    const clean = new Set(results.filter((r) => r.errors.length === 0).map((r) => r.on));
+    for (const record of readJournals(dir)) if (record.hosts.every((h) => clean.has(h.on))) removeJournal(dir, record.id);
+  }
+  return results;
+}

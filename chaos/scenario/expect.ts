@@ -1,0 +1,29 @@
+/**
+ * Scenario assertions (pure): `PHASE.METRIC OP VALUE` or `PHASE.METRIC[MEMBER] OP VALUE`, e.g.
+ * `gray.flaps >= 1`, `partition.failedMs[n3] < 15s`, `recovery.agreementMs < 30s`,
+ * `baseline.falseSuspicions == 0`. A metric that never happened (null) fails every comparison.
+ */
+import { usageError } from '../../src/errors.js';
+import { parseDuration } from '../../src/units.js';
+
+export interface ExpectationResult {
+  expect: string;
+  actual: number | null;
+  pass: boolean;
+}
+
+const EXPR = /^\s*([A-Za-z0-9_-]+)\.([A-Za-z]+)(?:\[([A-Za-z0-9_.:-]+)\])?\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
+
+export type MetricLookup = (phase: string, metric: string, member: string | undefined) => number | null | undefined;
+
+export function checkExpectation(text: string, lookup: MetricLookup): ExpectationResult {
+  const m = EXPR.exec(text);
+  if (!m) throw usageError(`expectation "${text}" is not PHASE.METRIC OP VALUE`, 'e.g. "fault.flaps >= 1" or "partition.failedMs[n3] < 15s"');
+  const [, phase, metric, member, op, raw] = m as unknown as [string, string, string, string | undefined, string, string];
+  const value = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : parseDuration(raw, 'expect');
+  const actual = lookup(phase, metric, member);
+  if (actual === undefined) throw usageError(`expectation "${text}": no metric ${metric}${member ? `[${member}]` : ''} in phase ${phase}`, 'metrics: flaps, falseSuspicions, firstSuspectMs[M], failedMs[M], maxFirstSuspectMs, maxFailedMs, agreementMs, flaps[M]');
+  if (actual === null) return { expect: text, actual, pass: false };
+  const pass = op === '<' ? actual < value : op === '<=' ? actual <= value : op === '>' ? actual > value : op === '>=' ? actual >= value : op === '==' ? actual === value : actual !== value;
+  return { expect: text, actual, pass };
+}

@@ -1,0 +1,206 @@
+/**
+ * Runs a scenario: phase after phase, apply that phase's faults (journaled, with dead-man timers),
+ * hold for the phase's duration, revert; meanwhile the cluster observer (the same membership
+ * event stream as `watch`) records events, and probes measure latency when a runner is given.
+ * SIGINT/SIGTERM stop the run after reverting. The report has per-phase metrics and the
+ * expectations' verdicts.
+ */
+import { diffMembers } from '../../src/cluster/events.js';
+import type { Member } from '../../src/cluster/member.js';
+import type { ClusterObserver } from '../../src/cluster/observer.js';
+import { usageError } from '../../src/errors.js';
+import { type Applied, applyFault } from '../apply.js';
+import { parseExecutor } from '../executors/parse.js';
+import { describeStep } from '../executors/steps.js';
+import { readJournal } from '../journal.js';
+import { revertRecord } from '../revert.js';
+import { checkExpectation, type ExpectationResult } from './expect.js';
+import { planScenarioFault, type ScenarioHost } from './faults.js';
+import { type MemberMetrics, phaseMetrics, type TimedEvent, viewsAgree } from './metrics.js';
+import type { Scenario } from './parse.js';
+import type { ProbePhaseResult, ProbeRunner } from './probes.js';
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  hosts: ScenarioHost[];
+  sshOptions?: string[];
+  /** A started observer, or none (then only faults run, no metrics). */
+  observer?: ClusterObserver;
+  probes?: ProbeRunner;
+  journalDir?: string;
+  hostJournalDir?: string;
+  graceMs?: number;
+  dryRun?: boolean;
+  /** How often to ask every member for its view while waiting for agreement (default 1 s). */
+  viewIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface PhaseReport {
+  name: string;
+  startMs: number;
+  durationMs: number;
+  faults: Array<{ id: string; summary: string; on: string[]; commands?: Record<string, string[]> }>;
+  faulted: MemberMetrics[];
+  maxFirstSuspectMs: number | null;
+  maxFailedMs: number | null;
+  falseSuspicions: number;
+  falseSuspects: string[];
+  flaps: number;
+  flapsByMember: Record<string, number>;
+  /** From the phase start until every member's view agreed (phases after a fault), else null. */
+  agreementMs: number | null;
+  probes: ProbePhaseResult | null;
+}
+
+export interface ScenarioReport {
+  name: string;
+  observed: boolean;
+  dryRun: boolean;
+  interrupted: boolean;
+  phases: PhaseReport[];
+  expectations: ExpectationResult[];
+  passed: boolean;
+}
+
+function resolveHosts(scenario: Scenario, hosts: ScenarioHost[]): ScenarioHost[] {
+  for (const name of scenario.hosts) if (!hosts.some((h) => h.name === name)) throw usageError(`scenario ${scenario.name} needs host ${name}`, `bind it: --host ${name}=ON,ADDR[,MEMBER]`);
+  return hosts;
+}
+
+const maxOf = (values: Array<number | null>): number | null => (values.length > 0 && values.every((v) => v !== null) ? Math.max(...(values as number[])) : null);
+
+export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport> {
+  const hosts = resolveHosts(o.scenario, o.hosts);
+  const log = o.log ?? (() => undefined);
+  const t0 = performance.now();
+  const now = (): number => performance.now() - t0;
+  const events: TimedEvent[] = [];
+  let current: Member[] = o.observer?.members() ?? [];
+  const unsubscribe = o.observer?.onChange((members) => {
+    const at = now();
+    for (const event of diffMembers(current, members, new Date().toISOString())) events.push({ atMs: at, event });
+    current = members;
+  });
+  let interrupted = false;
+  let wake: (() => void) | undefined;
+  const onSignal = (): void => {
+    interrupted = true;
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done(): void {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  const executors = new Map(hosts.map((h) => [h.name, parseExecutor(h.on, { sshOptions: o.sshOptions ?? [] })]));
+  const memberOf = (name: string): string => hosts.find((h) => h.name === name)?.member ?? name;
+  const phases: PhaseReport[] = [];
+  let faultedBefore = false;
+  try {
+    for (const phase of o.scenario.phases) {
+      if (interrupted) break;
+      const startMs = now();
+      log(`phase ${phase.name}: ${phase.faults.length} fault(s), up to ${phase.durationMs} ms`);
+      const planned = phase.faults.map((f) => planScenarioFault(f, hosts));
+      const applied: Applied[] = [];
+      const probe = o.probes && o.scenario.probe !== undefined && !o.dryRun ? await o.probes.startPhase(phase.name, o.scenario.probe) : undefined;
+      let agreementMs: number | null = null;
+      try {
+        for (const p of planned) {
+          applied.push(
+            await applyFault({
+              spec: p.spec,
+              on: p.on.map((n) => executors.get(n) as NonNullable<ReturnType<typeof executors.get>>),
+              sshOptions: o.sshOptions ?? [],
+              durationMs: phase.durationMs,
+              ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+              ...(o.journalDir !== undefined ? { journalDir: o.journalDir } : {}),
+              ...(o.hostJournalDir !== undefined ? { hostJournalDir: o.hostJournalDir } : {}),
+              dryRun: o.dryRun ?? false,
+            }),
+          );
+        }
+        if (!o.dryRun) {
+          const watchAgreement = o.observer !== undefined && (phase.untilAgreement || (faultedBefore && planned.length === 0));
+          const endAt = startMs + phase.durationMs;
+          if (watchAgreement) {
+            while (now() < endAt && !interrupted) {
+              if (viewsAgree(await (o.observer as ClusterObserver).views())) {
+                agreementMs = Math.round(now() - startMs);
+                if (phase.untilAgreement) break;
+                await sleep(endAt - now());
+                break;
+              }
+              await sleep(Math.min(o.viewIntervalMs ?? 1000, endAt - now()));
+            }
+          } else {
+            await sleep(endAt - now());
+          }
+        }
+      } finally {
+        for (const a of applied.filter((x) => !x.dryRun)) {
+          const record = readJournal(a.journalDir, a.id);
+          if (record) {
+            const r = await revertRecord(record, a.journalDir, [...executors.values()]);
+            if (r.errors.length > 0) log(`revert of ${a.id} failed: ${r.errors.join('; ')} (run ringside chaos recover)`);
+          }
+        }
+      }
+      const endMs = now();
+      const probes = probe ? await probe.stop() : null;
+      const affects = phase.faulted ?? [...new Set(planned.flatMap((p) => p.affects))];
+      const m = phaseMetrics(events, startMs, endMs, affects.map(memberOf));
+      phases.push({
+        name: phase.name,
+        startMs: Math.round(startMs),
+        durationMs: Math.round(endMs - startMs),
+        faults: applied.map((a) => ({
+          id: a.id,
+          summary: a.summary,
+          on: a.hosts.map((h) => h.on),
+          ...(o.dryRun ? { commands: Object.fromEntries(a.hosts.map((h) => [h.on, h.apply.map((s) => describeStep(s, h.wrap))])) } : {}),
+        })),
+        faulted: m.faulted,
+        maxFirstSuspectMs: maxOf(m.faulted.map((f) => f.firstSuspectMs)),
+        maxFailedMs: maxOf(m.faulted.map((f) => f.failedMs)),
+        falseSuspicions: m.falseSuspicions,
+        falseSuspects: m.falseSuspects,
+        flaps: m.flaps,
+        flapsByMember: m.flapsByMember,
+        agreementMs,
+        probes,
+      });
+      faultedBefore = planned.length > 0 || (faultedBefore && agreementMs === null);
+    }
+  } finally {
+    unsubscribe?.();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const expectations = o.dryRun ? [] : o.scenario.expect.map((e) => checkExpectation(e, lookupIn(phases, memberOf)));
+  return { name: o.scenario.name, observed: o.observer !== undefined, dryRun: o.dryRun ?? false, interrupted, phases, expectations, passed: !interrupted && expectations.every((e) => e.pass) };
+}
+
+function lookupIn(phases: PhaseReport[], memberOf: (host: string) => string) {
+  return (phaseName: string, metric: string, member: string | undefined): number | null | undefined => {
+    const p = phases.find((x) => x.name === phaseName);
+    if (!p) return undefined;
+    if (member !== undefined) {
+      const name = memberOf(member);
+      if (metric === 'flaps') return p.flapsByMember[name] ?? 0;
+      const f = p.faulted.find((x) => x.member === name);
+      if (!f || (metric !== 'firstSuspectMs' && metric !== 'failedMs')) return undefined;
+      return f[metric];
+    }
+    const value = (p as unknown as Record<string, unknown>)[metric];
+    return typeof value === 'number' || value === null ? value : undefined;
+  };
+}

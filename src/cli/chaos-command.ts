@@ -1,0 +1,24 @@
+/** The base of every fault command: apply (or dry-run), hold, revert, report. */
+import { runFault } from '../../chaos/hold.js';
+import type { FaultSpec } from '../../chaos/faults/spec.js';
+import { RingsideError } from '../errors.js';
+import { RingsideCommand } from './base-command.js';
+import { applyOptionsFrom, type FaultFlagValues } from './chaos-flags.js';
+import { type FaultReport, faultReport, renderFault } from './chaos-render.js';
+
+export abstract class FaultCommand extends RingsideCommand {
+  protected async fault(flags: FaultFlagValues & { json?: boolean }, spec: FaultSpec): Promise<FaultReport> {
+    const options = applyOptionsFrom(flags);
+    const run = await runFault({
+      ...options,
+      spec,
+      onApplied: (a) => {
+        const until = a.expiresAtMs !== null ? `reverting in ${((a.expiresAtMs - Date.now()) / 1000).toFixed(0)}s or on Ctrl-C` : 'reverting on Ctrl-C';
+        process.stderr.write(`ringside: applied ${a.summary} on ${a.hosts.map((h) => h.on).join(', ')}, id ${a.id}; ${until}\n`);
+      },
+    });
+    const report = this.output(faultReport(run), flags.json ?? false, renderFault);
+    if (run.revertErrors.length > 0) throw new RingsideError('RS_CHAOS_FAILED', `the fault ${run.id} was not fully reverted`, `run ringside chaos recover --on HOST (journal kept)`);
+    return report;
+  }
+}

@@ -1,0 +1,58 @@
+import { Args, Flags } from '@oclif/core';
+import { RingsideCommand } from '../../cli/base-command.js';
+import { targetHostFlags } from '../../cli/chaos-flags.js';
+import { sourceFlags } from '../../cli/flags.js';
+import { liveOptions } from '../../cli/options.js';
+import { renderScenario } from '../../cli/scenario-render.js';
+import { createObserver } from '../../cluster/live.js';
+import { RingsideError } from '../../errors.js';
+import { parseDuration } from '../../units.js';
+import { loadScenario, parseHostBinding, shippedScenarios } from '../../../chaos/scenario/files.js';
+import { runScenario, type ScenarioReport } from '../../../chaos/scenario/run.js';
+
+export default class ChaosRun extends RingsideCommand {
+  static override summary = 'Run a scenario: phases of faults, observed through the cluster, with expectations';
+  static override description = `SCENARIO is a YAML/JSON file or a shipped one (${shippedScenarios().join(', ')}). Bind its hosts with --host; with --join the run observes the cluster (passive mode) and reports per phase the time to first suspect and to failed, false suspicions, flaps and the time until every view agrees. A failed expectation exits 1.`;
+  static override examples = [
+    '<%= config.bin %> chaos run gray-failure --host n1=ssh:root@10.0.0.1,10.0.0.1 --host n2=... --join 10.0.0.1:7946',
+    '<%= config.bin %> chaos run my-scenario.yaml --host a=netns:a,10.1.0.10 --dry-run',
+  ];
+
+  static override args = { scenario: Args.string({ required: true, description: 'scenario file or shipped name' }) };
+
+  static override flags = {
+    ...sourceFlags,
+    ...targetHostFlags,
+    on: Flags.string({ hidden: true, multiple: true }),
+    host: Flags.string({ helpValue: 'NAME=ON,ADDR[,MEMBER]', multiple: true, description: "bind a scenario host: where its rules go, its address, its member name" }),
+    grace: Flags.string({ helpValue: 'D', default: '30s', description: "dead-man timers revert each phase's faults at its end + grace even if ringside is gone" }),
+    'dry-run': Flags.boolean({ description: 'print every phase\'s exact commands per host and change nothing' }),
+  };
+
+  async run(): Promise<ScenarioReport> {
+    const { args, flags } = await this.parse(ChaosRun);
+    const scenario = loadScenario(args.scenario);
+    const hosts = (flags.host ?? []).map(parseHostBinding);
+    const observer = flags.join?.length && !flags['dry-run'] ? await createObserver({ ...liveOptions(flags), mode: flags.mode ?? 'passive' }) : undefined;
+    await observer?.start();
+    let report: ScenarioReport;
+    try {
+      report = await runScenario({
+        scenario,
+        hosts,
+        sshOptions: flags['ssh-option'] ?? [],
+        ...(observer ? { observer } : {}),
+        graceMs: parseDuration(flags.grace, 'grace'),
+        dryRun: flags['dry-run'],
+        ...(flags.journal !== undefined ? { journalDir: flags.journal } : {}),
+        ...(flags['host-journal'] !== undefined ? { hostJournalDir: flags['host-journal'] } : {}),
+        log: (line) => void (flags.json ? undefined : process.stderr.write(`ringside: ${line}\n`)),
+      });
+    } finally {
+      await observer?.stop();
+    }
+    this.output(report, flags.json, renderScenario);
+    if (!report.passed && !report.dryRun) throw new RingsideError('RS_CHECK_FAILED', report.interrupted ? 'scenario interrupted (faults reverted)' : `${report.expectations.filter((e) => !e.pass).length} expectation(s) failed`, 'see the report above');
+    return report;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Faults on real kernels: network namespaces on a bridge, each running a real Serf agent, one
+ * running a real OpenSSH server. After everything (Ctrl-C, --duration, kill -9 + recover without
+ * a journal, kill -9 + the dead-man timer alone, heal over SSH) `iptables-save` and
+ * `tc qdisc show` on every host are byte-identical to before, and a foreign rule and a foreign
+ * qdisc survive.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listActiveFaults } from '../../chaos/index.js';
+import { LIST_DEADMEN_ARGV } from '../../chaos/deadman.js';
+import { runCli } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
+import { createLab, type Lab, type LabHost, labUnavailable } from './lab.js';
+
+const why = labUnavailable();
+if (why) process.stderr.write(`chaos netns tests skipped: ${why}\n`);
+const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+describe.skipIf(why !== null)('chaos on network namespaces with real Serf agents', () => {
+  let lab: Lab;
+  let before: string[];
+  let journal: string;
+  let hostJournal: string;
+  const started: ChildProcess[] = [];
+
+  const on = (hosts: LabHost[]) => hosts.flatMap((h) => ['--on', `netns:${h.ns}`]);
+  const common = () => ['--journal', journal, '--host-journal', hostJournal];
+  const status = (observer: LabHost, name: string) => lab.serfMembers(observer).find((m) => m.name === name)?.status;
+  const allAlive = () => lab.hosts.every((o) => lab.hosts.every((h) => status(o, h.name) === 'alive'));
+  const chainsIn = (h: LabHost) => lab.sh(h.ns, ['iptables', '-w', '5', '-S']).split('\n').filter((l) => l.includes('RINGSIDE-')).length;
+  const deadmen = (h: LabHost) => lab.sh(h.ns, LIST_DEADMEN_ARGV).trim();
+
+  /** Starts the CLI in the background (to interrupt or kill it). */
+  function startCli(args: string[]): ChildProcess {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
+    return child;
+  }
+  const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  const stdoutOf = (child: ChildProcess) => {
+    let text = '';
+    child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+    return () => text;
+  };
+
+  beforeAll(async () => {
+    lab = createLab({ hosts: 4, sshHost: 3 });
+    journal = mkdtempSync(join(tmpdir(), 'ringside-journal-'));
+    hostJournal = join(lab.dir, 'host-journal');
+    await waitFor(() => lab.hosts.every((o) => lab.serfMembers(o).filter((m) => m.status === 'alive').length === 4), { timeoutMs: 30_000, what: 'four serf agents to see each other alive' });
+    before = lab.snapshot();
+  });
+
+  afterAll(() => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null && child.pid) child.kill('SIGKILL');
+    lab?.destroy();
+    rmSync(journal, { recursive: true, force: true });
+  });
+
+  it('--dry-run prints the exact commands per host and changes nothing', async () => {
+    const r = await runCli(['chaos', 'partition', '--topology', 'halves', '--nodes', lab.hosts.map((h) => h.ip).join(','), ...on(lab.hosts), ...common(), '--dry-run', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { dryRun: boolean; hosts: Array<{ on: string; apply: Array<{ run: string[] }> }> };
+    expect(report.dryRun).toBe(true);
+    expect(report.hosts.map((h) => h.on)).toEqual(lab.hosts.map((h) => `netns:${h.ns}`));
+    const [h0, h2] = [lab.hosts[0] as LabHost, lab.hosts[2] as LabHost];
+    expect(report.hosts[0]?.apply.map((s) => s.run)).toContainEqual(['ip', 'netns', 'exec', h0.ns, 'iptables', '-w', '5', '-A', expect.stringMatching(/^RINGSIDE-[a-z0-9]+-I$/), '!', '-i', 'lo', '-s', h0.ip, '-d', h2.ip, '-j', 'DROP']);
+    expect(lab.snapshot()).toEqual(before);
+    expect(readdirSync(journal)).toEqual([]);
+  });
+
+  it('a halves partition makes Serf on each side mark the other failed; Ctrl-C reverts it and the cluster heals', async () => {
+    const [a, b, c, d] = lab.hosts as [LabHost, LabHost, LabHost, LabHost];
+    const cli = startCli(['chaos', 'partition', '--topology', 'halves', '--nodes', [a, b, c, d].map((h) => h.ip).join(','), ...on(lab.hosts), ...common(), '--json']);
+    const out = stdoutOf(cli);
+    await waitFor(() => lab.hosts.every((h) => chainsIn(h) > 0), { timeoutMs: 20_000, what: 'the partition rules on every host' });
+    expect((await listActiveFaults({ journalDir: journal })).map((f) => f.kind)).toEqual(['partition']);
+    await waitFor(() => status(a, c.name) === 'failed' && status(a, d.name) === 'failed' && status(c, a.name) === 'failed' && status(d, b.name) === 'failed', { timeoutMs: 60_000, what: 'each side to mark the other failed' });
+    expect(status(a, b.name)).toBe('alive');
+    expect(status(c, d.name)).toBe('alive');
+    cli.kill('SIGINT');
+    expect(await exited(cli)).toBe(0);
+    expect(JSON.parse(out())).toMatchObject({ kind: 'partition', ended: 'signal', revertErrors: [] });
+    expect(lab.snapshot()).toEqual(before);
+    expect(lab.hosts.map(deadmen)).toEqual(['', '', '', '']);
+    expect(await listActiveFaults({ journalDir: journal })).toEqual([]);
+    await waitFor(allAlive, { timeoutMs: 90_000, what: 'every agent to see every other alive again' });
+  });
+
+  it('--duration reverts on its own (iptables loss of all UDP gossip received)', async () => {
+    const b = lab.hosts[1] as LabHost;
+    const cli = startCli(['chaos', 'loss', '--percent', '100', '--via', 'iptables', '--direction', 'in', '--gossip', 'udp', '--duration', '2s', ...on([b]), ...common(), '--json']);
+    const out = stdoutOf(cli);
+    await waitFor(() => lab.sh(b.ns, ['iptables', '-w', '5', '-S']).includes('--dport 7946 -m statistic --mode random --probability 1'), { timeoutMs: 20_000, what: 'the loss rule' });
+    expect(await exited(cli)).toBe(0);
+    const report = JSON.parse(out()) as { ended: string; appliedAtMs: number; revertedAtMs: number };
+    expect(report.ended).toBe('duration');
+    expect(report.revertedAtMs - report.appliedAtMs).toBeGreaterThanOrEqual(2000);
+    expect(lab.snapshot()).toEqual(before);
+  });
+
+  it('kill -9 of the CLI, then recover with every journal deleted, restores every host exactly', async () => {
+    const [a, b] = lab.hosts as [LabHost, LabHost];
+    const cli = startCli(['chaos', 'partition', '--group', a.ip, '--group', b.ip, ...on(lab.hosts), ...common()]);
+    await waitFor(() => lab.hosts.every((h) => chainsIn(h) > 0 && deadmen(h) !== ''), { timeoutMs: 20_000, what: 'rules and dead-man timers on every host' });
+    cli.kill('SIGKILL');
+    await exited(cli);
+    expect(lab.hosts.every((h) => chainsIn(h) > 0)).toBe(true);
+    rmSync(journal, { recursive: true, force: true });
+    rmSync(hostJournal, { recursive: true, force: true });
+    const r = await runCli(['chaos', 'recover', ...on(lab.hosts), ...common(), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const found = JSON.parse(r.stdout) as { hosts: Array<{ chains: string[]; jumps: string[][]; deadmen: string[] }> };
+    expect(found.hosts.map((h) => [h.chains.length, h.jumps.length, h.deadmen.length])).toEqual(lab.hosts.map(() => [1, 1, 1]));
+    expect(lab.snapshot()).toEqual(before);
+    expect(lab.hosts.map(deadmen)).toEqual(['', '', '', '']);
+  });
+
+  it('kill -9 of the CLI, then nothing but the dead-man timer, restores every host exactly', async () => {
+    const [a, b] = lab.hosts as [LabHost, LabHost];
+    const cli = startCli(['chaos', 'partition', '--group', a.ip, '--group', b.ip, ...on(lab.hosts), ...common(), '--deadman', '4s']);
+    await waitFor(() => lab.hosts.every((h) => chainsIn(h) > 0), { timeoutMs: 20_000, what: 'rules on every host' });
+    cli.kill('SIGKILL');
+    await exited(cli);
+    await waitFor(() => lab.hosts.every((h) => chainsIn(h) === 0 && deadmen(h) === ''), { timeoutMs: 60_000, what: 'the dead-man timers to revert' });
+    expect(lab.snapshot()).toEqual(before);
+    expect(existsSync(hostJournal) ? readdirSync(hostJournal) : []).toEqual([]);
+    // The local journal still names the fault, but its dead-man deadline has passed: not active;
+    // heal finds nothing left to undo on the hosts and drops the record.
+    expect(await listActiveFaults({ journalDir: journal })).toEqual([]);
+    expect(readdirSync(journal)).toHaveLength(1);
+    const heal = await runCli(['chaos', 'heal', '--journal', journal]);
+    expect(heal.code, heal.stderr).toBe(0);
+    expect(readdirSync(journal)).toEqual([]);
+    expect(lab.snapshot()).toEqual(before);
+  });
+
+  it('over SSH: an isolated host keeps its control connection; detach, status and heal work through it', async () => {
+    const ssh = lab.ssh as NonNullable<Lab['ssh']>;
+    const [a, , , d] = lab.hosts as [LabHost, LabHost, LabHost, LabHost];
+    const sshArgs = ['--on', ssh.target, ...ssh.options.flatMap((o) => ['--ssh-option', o])];
+    await waitFor(allAlive, { timeoutMs: 90_000, what: 'a healthy cluster first' });
+    const r = await runCli(['chaos', 'partition', '--isolate', d.ip, ...sshArgs, ...common(), '--detach', '--duration', '10m', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { id } = JSON.parse(r.stdout) as { id: string };
+    // The dead-man timer started over SSH outlives the SSH sessions (the CLI has exited).
+    expect(deadmen(d)).toMatch(new RegExp(`^\\d+ ${id}$`));
+    await waitFor(() => status(a, d.name) === 'failed', { timeoutMs: 60_000, what: 'the others to mark the isolated host failed' });
+    const st = await runCli(['chaos', 'status', '--journal', journal, '--json']);
+    expect(st.code, st.stderr).toBe(0);
+    const [fault] = (JSON.parse(st.stdout) as { faults: Array<{ leftMs: number }> }).faults;
+    expect(fault).toMatchObject({ id, kind: 'partition', detached: true, hosts: [{ on: ssh.target, present: true }] });
+    expect(fault?.leftMs).toBeGreaterThan(0);
+    expect(fault?.leftMs).toBeLessThanOrEqual(600_000);
+    const heal = await runCli(['chaos', 'heal', '--id', id, '--journal', journal, '--json']);
+    expect(heal.code, heal.stderr).toBe(0);
+    expect(lab.snapshot()).toEqual(before);
+    expect(deadmen(d)).toBe('');
+    await waitFor(() => status(a, d.name) === 'alive', { timeoutMs: 90_000, what: 'the isolated host to rejoin' });
+  });
+
+  it('bandwidth (tbf) on a real device: re-applying the same id is idempotent, heal restores the qdiscs', async () => {
+    const b = lab.hosts[1] as LabHost;
+    const args = ['chaos', 'bandwidth', '--rate', '1mbit', '--dev', 'eth0', '--id', 'bwtest1', ...on([b]), ...common(), '--detach', '--json'];
+    expect((await runCli(args)).code).toBe(0);
+    const shaped = lab.sh(b.ns, ['tc', 'qdisc', 'show', 'dev', 'eth0']);
+    expect(shaped).toMatch(/^qdisc tbf 52[0-9a-f]{2}: root refcnt \d+ rate 1Mbit/m);
+    const again = await runCli(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(lab.sh(b.ns, ['tc', 'qdisc', 'show', 'dev', 'eth0'])).toBe(shaped);
+    expect((await runCli(['chaos', 'heal', '--id', 'bwtest1', '--journal', journal])).code).toBe(0);
+    expect(lab.snapshot()).toEqual(before);
+  });
+
+  it('netem is refused before anything changes on a kernel without sch_netem (exit 4, suggests --via iptables)', async () => {
+    const b = lab.hosts[1] as LabHost;
+    const r = await runCli(['chaos', 'loss', '--percent', '10', '--dev', 'eth0', ...on([b]), ...common(), '--duration', '1s']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^ringside: the kernel on netns:\S+ has no sch_netem .*--via iptables.*\)\n$/);
+    expect(lab.snapshot()).toEqual(before);
+    expect(readdirSync(journal)).toEqual([]);
+  });
+
+  it('the local executor, run inside a host, applies and heals there', async () => {
+    const c = lab.hosts[2] as LabHost;
+    const run = (args: string[]) => lab.sh(c.ns, [process.execPath, bin, ...args]);
+    const applied = JSON.parse(run(['chaos', 'loss', '--percent', '50', '--via', 'iptables', '--to', lab.hosts[0]?.ip as string, '--on', 'local', ...common(), '--detach', '--json'])) as { id: string };
+    expect(lab.sh(c.ns, ['iptables', '-w', '5', '-S', `RINGSIDE-${applied.id}-I`])).toContain(`-s ${lab.hosts[0]?.ip}/32 -m statistic --mode random --probability 0.5`);
+    run(['chaos', 'heal', '--journal', journal]);
+    expect(lab.snapshot()).toEqual(before);
+  });
+});
