@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run demo`: ringside's main job on its built-in default, a local sandbox cluster of five
-// real Serf agents with gossip encryption: who is in the cluster, the ring, who owns a few keys,
-// and what moves if a node joins. The sandbox is stopped at the end, whatever happens.
+// real Serf agents with gossip encryption and the demo stateful service beside each: who is in the
+// cluster, the ring, who owns a few keys, what moves if a node joins, and what a request costs when
+// it lands on the owner or on another node (a short routing probe, gated). The sandbox is stopped
+// at the end, whatever happens.
 //
 // ringside itself never installs anything; this demo script does, when serf is missing and it
 // runs as root on Debian (it says so first), because the README promises a command that works
@@ -37,13 +39,16 @@ const show = (args) => {
   if (result.status !== 0) throw new Error(`ringside ${args[0]} exited ${result.status}`);
 };
 try {
-  show(['sandbox', 'up', '--nodes', '5', '--encrypt', '--state-dir', stateDir]);
+  show(['sandbox', 'up', '--nodes', '5', '--encrypt', '--service', '--state-dir', stateDir]);
   const state = JSON.parse(readFileSync(join(stateDir, 'sandbox.json'), 'utf8'));
   const source = ['--join', state.agents[0].bind, '--keyring-file', join(stateDir, 'keyring.json')];
   show(['members', ...source]);
   show(['ring', ...source]);
   show(['owner', 'user:42', 'cart:9001', 'session:abc', '--replicas', '2', ...source]);
   show(['plan', '--add', 'sandbox-6=127.0.0.1:7999', '--step-by-step', '--data-bytes', '500GB', '--limit', '6', ...source]);
+  const result = join(stateDir, 'bench.json');
+  show(['bench', '--probe', 'routing', '--target', 'http://{host}:{port}/kv/{key}', '--port-tag', 'http', '--node-key', 'tag:http', '--rate', '200', '--duration', '3s', '--keys', '20', '-o', result, ...source]);
+  show(['gate', '--baseline', result, '--current', result, '--threshold', 'routing-direct.p99<1s', '--threshold', 'routing-routed.errors<1%']);
 } catch (error) {
   console.error(`demo: ${error.message}`);
   process.exitCode = 1;

@@ -48,11 +48,24 @@ async function routingMembers(flags: BenchFlagValues): Promise<NonNullable<Bench
     const hostPort = member ? parseHostPort(member.addr) : undefined;
     if (!member || !hostPort) throw usageError(`member "${node.id}" has no usable address`);
     if (tag === undefined) return { name: node.id, host: hostPort.host, port: hostPort.port };
-    const port = Number(member.tags[tag]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`member "${node.id}" has no port in tag "${tag}"`, 'tag every member with its HTTP port or choose another --port-tag');
-    return { name: node.id, host: hostPort.host, port };
+    const service = serviceAddress(member.tags[tag], hostPort.host);
+    if (!service) throw usageError(`member "${node.id}" has no port in tag "${tag}"`, 'tag every member with its HTTP port (PORT or HOST:PORT) or choose another --port-tag');
+    return { name: node.id, ...service };
   });
   return { ring, members };
+}
+
+/**
+ * A member's service address from its port tag: `PORT` (on the member's gossip host) or
+ * `HOST:PORT` (what `sandbox up --service` sets), undefined when the tag holds neither.
+ */
+export function serviceAddress(tagValue: string | undefined, gossipHost: string): { host: string; port: number } | undefined {
+  if (tagValue === undefined) return undefined;
+  const text = tagValue.trim();
+  const isPort = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 65535;
+  if (/^\d+$/.test(text)) return isPort(Number(text)) ? { host: gossipHost, port: Number(text) } : undefined;
+  const hostPort = parseHostPort(text);
+  return hostPort && isPort(hostPort.port) ? { host: hostPort.host, port: hostPort.port } : undefined;
 }
 
 export async function benchConfig(flags: BenchFlagValues): Promise<BenchConfig> {
