@@ -21,7 +21,7 @@ import { applyDrained, createDashState, type DashState } from './state.js';
 import { eventsView } from './view-models/events.js';
 import { faultsView } from './view-models/faults.js';
 import { inner, layoutFor } from './view-models/layout.js';
-import { latencyView, summarizeInterval } from './view-models/latency.js';
+import { latencyView, percentileUs, summarizeInterval } from './view-models/latency.js';
 import { membersView } from './view-models/members.js';
 import { ringView } from './view-models/ring.js';
 import { HELP_LINES, statusLine } from './view-models/status.js';
@@ -213,7 +213,7 @@ export async function runDash(options: DashOptions): Promise<DashSummary> {
       if (error !== undefined) reject(error);
       else {
         const percentiles = new Map<string, RunPercentilesUs | null>();
-        for (const [probe, h] of runHistograms) percentiles.set(probe, h.totalCount > 0 ? { p50Us: h.getValueAtPercentile(50), p99Us: h.getValueAtPercentile(99), p999Us: h.getValueAtPercentile(99.9), maxUs: h.maxValue } : null);
+        for (const [probe, h] of runHistograms) percentiles.set(probe, h.totalCount > 0 ? { p50Us: percentileUs(h, 50), p99Us: percentileUs(h, 99), p999Us: percentileUs(h, 99.9), maxUs: h.maxValue } : null);
         resolve(summarize(state, { source: options.source, nowMs: Date.now(), percentiles }));
       }
     };

@@ -93,6 +93,14 @@ export function histogramBuckets(histogram: Histogram, maxBuckets = 12): Latency
   return buckets;
 }
 
+/**
+ * A percentile as HDR reports it is the top of its bucket, which can exceed the largest value
+ * recorded (p99.9 32.399ms beside max 32.384ms): never show one above the max.
+ */
+export function percentileUs(histogram: Histogram, percentile: number): number {
+  return Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue);
+}
+
 export function summarizeInterval(record: IntervalRecord): IntervalSummary {
   const h = record.histogram;
   const has = h.totalCount > 0;
@@ -102,9 +110,9 @@ export function summarizeInterval(record: IntervalRecord): IntervalSummary {
     endMs: record.endMs,
     count: record.count,
     errors: record.errors,
-    p50Us: has ? h.getValueAtPercentile(50) : null,
-    p99Us: has ? h.getValueAtPercentile(99) : null,
-    p999Us: has ? h.getValueAtPercentile(99.9) : null,
+    p50Us: has ? percentileUs(h, 50) : null,
+    p99Us: has ? percentileUs(h, 99) : null,
+    p999Us: has ? percentileUs(h, 99.9) : null,
     maxUs: has ? h.maxValue : null,
     buckets: histogramBuckets(h),
   };
@@ -141,10 +149,21 @@ export function latencyView(input: LatencyViewInput): PaneView {
   for (const name of names) {
     const last = history.probes.get(name)!.at(-1)!;
     const seconds = Math.max(0.001, (last.endMs - last.startMs) / 1000);
-    rows.push({
-      text: clip(`${name}: p50 ${orDash(last.p50Us)}  p99 ${orDash(last.p99Us)}  p99.9 ${orDash(last.p999Us)}  ${Math.round(last.count / seconds)}/s${last.errors > 0 ? `  ${last.errors} err` : ''}`, width),
-      tone: last.errors > 0 ? 'warn' : undefined,
-    });
+    const percentiles = [`p50 ${orDash(last.p50Us)}`, `p99 ${orDash(last.p99Us)}`, `p99.9 ${orDash(last.p999Us)}`];
+    const rate = `${Math.round(last.count / seconds)}/s`;
+    // Failures never enter the histogram: say how many (a refused target has no latency at all).
+    const failed = last.errors > 0 ? `${last.errors} of ${last.count + last.errors} requests failed` : '';
+    const tone = last.errors === 0 ? undefined : last.count === 0 ? ('bad' as const) : ('warn' as const);
+    const wide = `${name}: ${percentiles.join('  ')}  ${rate}`;
+    if (wide.length <= width) {
+      rows.push({ text: wide });
+      if (failed) rows.push({ text: clip(`${name}: ${failed}`, width), ...(tone ? { tone } : {}) });
+    } else {
+      // Narrow panes (80 columns): the rate moves to a second line rather than being cut off.
+      const head = `${name}: ${percentiles.join('  ')}`;
+      rows.push({ text: clip(head.length <= width ? head : `${name} ${percentiles.join(' ')}`, width) });
+      rows.push({ text: clip(`${name}: ${rate}${failed ? `, ${failed}` : ''}`, width), ...(tone ? { tone } : {}) });
+    }
   }
   // Sparklines and histogram for the first probe (the others get their summary line).
   const series = history.probes.get(names[0]!)!;
@@ -170,5 +189,5 @@ export function latencyView(input: LatencyViewInput): PaneView {
     const barWidth = Math.max(0, width - edge - countWidth - 3);
     for (const b of buckets) rows.push({ text: clip(`≤${fit(formatUs(b.toUs), edge - 1, 'right')} ${bar(b.count / most, barWidth)} ${fit(String(b.count), countWidth, 'right')}`, width) });
   }
-  return { title: `latency ${names.join(', ')} (${formatUs(top)} = full scale)`, rows: rows.slice(0, height) };
+  return { title: `latency ${names.join(', ')}${top > 0 ? ` (${formatUs(top)} = full scale)` : ''}`, rows: rows.slice(0, height) };
 }

@@ -62,7 +62,7 @@ export function summaryText(summary: DashSummary): string {
   ];
   for (const [probe, p] of Object.entries(summary.latency)) {
     const f = (v: number | null): string => (v === null ? '-' : `${v.toFixed(3)} ms`);
-    lines.push(`latency ${probe}: ${p.count} requests, ${p.errors} errors, p50 ${f(p.p50)}, p99 ${f(p.p99)}, p99.9 ${f(p.p999)}, max ${f(p.max)}`);
+    lines.push(`latency ${probe}: ${p.count} answered, ${p.errors} failed, p50 ${f(p.p50)}, p99 ${f(p.p99)}, p99.9 ${f(p.p999)}, max ${f(p.max)}`);
   }
   if (summary.faults.seen > 0) lines.push(`faults: ${summary.faults.seen} seen, ${summary.faults.activeAtExit} still active at exit`);
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
+import type { LatencySource } from '../../dashboards/feeds.js';
 import { createFaultsFeed, FAULTS_UNAVAILABLE } from '../../dashboards/faults-source.js';
-import { LATENCY_NOT_ASKED, LATENCY_UNAVAILABLE, startLatencySource } from '../../dashboards/latency-source.js';
+import { LATENCY_NOT_ASKED, latencyConfig, startLatencySource } from '../../dashboards/latency-source.js';
 import { openMembership } from '../../dashboards/membership-source.js';
 import { runDash } from '../../dashboards/run-dash.js';
 import { createDashScreen, terminalOutput } from '../../dashboards/screen.js';
@@ -24,9 +25,9 @@ export default class Dash extends RingsideCommand {
     ...sourceFlags,
     ...ringFlags,
     'all-views': Flags.boolean({ description: "ask every member for its own view every 5s and show whether they agree (live clusters)" }),
-    target: Flags.string({ helpValue: 'URL_TEMPLATE', description: 'run a latency probe against this URL ({host}, {port}, {key}) and show its percentiles' }),
-    rate: Flags.integer({ helpValue: 'R', description: 'probe requests per second (with --target)' }),
-    probe: Flags.string({ helpValue: 'first-connection|routing|warm', multiple: true, description: 'which latency probes to run (with --target)' }),
+    target: Flags.string({ helpValue: 'URL_TEMPLATE', description: 'run a latency probe against this address ({key} is filled in per request) and show its percentiles' }),
+    rate: Flags.integer({ helpValue: 'R', description: 'probe requests per second, per probe (with --target; default 100)' }),
+    probe: Flags.string({ helpValue: 'first-connection|warm', multiple: true, description: 'which latency probes to run (with --target; default warm; routing: use bench)' }),
     'journal-dir': Flags.string({ helpValue: 'DIR', description: 'chaos journal to read active faults from (default: the chaos default)' }),
   };
 
@@ -38,9 +39,11 @@ export default class Dash extends RingsideCommand {
     if (flags.rate !== undefined && flags.rate <= 0) throw usageError(`--rate ${flags.rate} is not a positive number of requests per second`);
     if (flags['all-views'] && !flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
     algorithmOf(flags.ring);
+    const probe = flags.target !== undefined ? latencyConfig({ target: flags.target, rate: flags.rate ?? 100, probes: flags.probe ?? [] }) : undefined;
     const membership = await openMembership(sourceOptions(flags));
+    let latency: LatencySource | undefined;
     try {
-      const latency = flags.target !== undefined ? startLatencySource({ target: flags.target, rate: flags.rate ?? 100, probes: flags.probe ?? [] }) : undefined;
+      latency = probe ? startLatencySource(probe) : undefined;
       const faults = createFaultsFeed(flags['journal-dir'] !== undefined ? { journalDir: flags['journal-dir'] } : {});
       const summary = await runDash({
         membership: membership.feed,
@@ -49,13 +52,14 @@ export default class Dash extends RingsideCommand {
         replicas: flags.replicas,
         allViews: flags['all-views'],
         latency,
-        latencyNote: flags.target === undefined ? LATENCY_NOT_ASKED : latency ? 'waiting for the first interval…' : LATENCY_UNAVAILABLE,
+        latencyNote: latency ? 'waiting for the first interval…' : LATENCY_NOT_ASKED,
         faults,
         faultsNote: faults ? 'reading the chaos journal…' : FAULTS_UNAVAILABLE,
         screen: createDashScreen({ output: terminal }),
       });
       return this.output(summary, flags.json, summaryText);
     } finally {
+      latency?.stop();
       await membership.stop();
     }
   }

@@ -26,6 +26,11 @@ export interface BenchRun {
   on(event: 'start', listener: (info: { startedAt: Date; workers: number }) => void): this;
   /** Ends the run early: no new requests, in-flight ones drain, `done` resolves as usual. */
   stop(): void;
+  /**
+   * Ends the run now (the dashboard's quit): worker threads are terminated, requests in flight
+   * are abandoned and nothing queued is sent; `done` resolves with the intervals merged so far.
+   */
+  abort(): void;
   readonly done: Promise<BenchResult>;
 }
 
@@ -81,6 +86,7 @@ class Coordinator extends EventEmitter implements BenchRun {
   private resolve!: (result: BenchResult) => void;
   private reject!: (error: Error) => void;
   private failed = false;
+  private aborted = false;
   private readonly publicConfig: Record<string, unknown>;
 
   constructor(private readonly config: BenchConfig) {
@@ -116,6 +122,7 @@ class Coordinator extends EventEmitter implements BenchRun {
       const worker = new Worker(workerUrl(), { workerData: plan });
       this.workers.push(worker);
       worker.on('message', (message: { type: string; worker: number; message?: string }) => {
+        if (this.aborted) return;
         if (message.type === 'ready') {
           ready.add(w);
           if (ready.size === count) this.start();
@@ -125,9 +132,11 @@ class Coordinator extends EventEmitter implements BenchRun {
           this.flush();
         } else if (message.type === 'error') this.fail(new RingsideError('RS_USAGE', `a probe worker could not start: ${message.message ?? 'unknown error'}`, 'check --target and the cluster addresses'));
       });
-      worker.on('error', (error) => this.fail(error));
+      worker.on('error', (error) => {
+        if (!this.aborted) this.fail(error);
+      });
       worker.on('exit', (code) => {
-        if (!this.finished.has(w) && !this.failed) this.fail(new Error(`probe worker ${w} exited with code ${code} before finishing`));
+        if (!this.finished.has(w) && !this.failed && !this.aborted) this.fail(new Error(`probe worker ${w} exited with code ${code} before finishing`));
       });
     }
   }
@@ -135,6 +144,14 @@ class Coordinator extends EventEmitter implements BenchRun {
   stop(): void {
     if (this.stoppedNs === undefined) this.stoppedNs = process.hrtime.bigint();
     for (const worker of this.workers) worker.postMessage({ type: 'stop' });
+  }
+
+  abort(): void {
+    if (this.aborted || this.failed) return;
+    if (this.stoppedNs === undefined) this.stoppedNs = process.hrtime.bigint();
+    this.aborted = true;
+    for (const worker of this.workers) void worker.terminate();
+    this.complete();
   }
 
   private start(): void {
@@ -200,7 +217,8 @@ class Coordinator extends EventEmitter implements BenchRun {
   }
 
   private complete(): void {
-    const elapsedMs = this.stoppedNs !== undefined ? Number(this.stoppedNs - this.startNs) / 1e6 : this.config.durationMs;
+    // Stopped before the start (startNs still 0): nothing ran.
+    const elapsedMs = this.stoppedNs === undefined ? this.config.durationMs : this.startNs === 0n ? 0 : Number(this.stoppedNs - this.startNs) / 1e6;
     const durationMs = Math.max(0, Math.min(this.config.durationMs, elapsedMs));
     this.resolve(benchResult(this.startedAt, durationMs, this.publicConfig, this.totals));
   }

@@ -160,7 +160,10 @@ describe('latency pane, fed real interval records', () => {
     const s = summarizeInterval(record);
     expect(s.p50Us).toBe(record.histogram.getValueAtPercentile(50));
     expect(s.p99Us).toBe(record.histogram.getValueAtPercentile(99));
-    expect(s.p999Us).toBe(record.histogram.getValueAtPercentile(99.9));
+    // HDR reports the top of a percentile's bucket, which can lie above the largest value recorded: capped at the max.
+    expect(s.p999Us).toBe(Math.min(record.histogram.getValueAtPercentile(99.9), record.histogram.maxValue));
+    expect(s.maxUs).toBe(raw.at(-1));
+    for (const p of [s.p50Us, s.p99Us, s.p999Us]) expect(p!).toBeLessThanOrEqual(s.maxUs!);
     for (const [p, value] of [[50, s.p50Us], [99, s.p99Us], [99.9, s.p999Us]] as const) {
       expect(Math.abs(value! - exact(p))).toBeLessThanOrEqual(exact(p) * 0.001 + 1);
     }
@@ -194,10 +197,35 @@ describe('latency pane, fed real interval records', () => {
     expect(bars.every((r) => r.text.startsWith('≤'))).toBe(true);
     expect(bars.reduce((sum, r) => sum + Number(r.text.trim().split(' ').at(-1)), 0)).toBe(raw.length);
     for (const row of view.rows) expect(row.text.length).toBeLessThanOrEqual(50);
-    expect(latencyView({ history: createLatencyHistory(), note: 'latency probe not available in this build', width: 30, height: 4 }).rows).toEqual([
-      { text: 'latency probe not available in', tone: 'dim' },
-      { text: 'this build', tone: 'dim' },
+    expect(latencyView({ history: createLatencyHistory(), note: 'no probe running (pass --target URL --rate R)', width: 30, height: 4 }).rows).toEqual([
+      { text: 'no probe running (pass', tone: 'dim' },
+      { text: '--target URL --rate R)', tone: 'dim' },
     ]);
+  });
+
+  it('keeps the rate when the pane is narrow, and shows failures on a line of their own', () => {
+    const interval = (probe: string, count: number, errors: number, us: number | null) => ({ probe, startMs: 0, endMs: 1000, count, errors, p50Us: us, p99Us: us, p999Us: us, maxUs: us, buckets: us === null ? [] : [{ fromUs: 0, toUs: 50_000, count }] });
+    const history = createLatencyHistory();
+    appendInterval(history, interval('warm', 48, 2, 20_700));
+    // 80 columns: a 43-column pane, where "warm: p50 20.7ms  p99 20.7ms  p99.9 20.7ms  48/s" (48) does not fit.
+    expect(latencyView({ history, note: null, width: 43, height: 6 }).rows.slice(0, 2)).toEqual([
+      { text: 'warm: p50 20.7ms  p99 20.7ms  p99.9 20.7ms' },
+      { text: 'warm: 48/s, 2 of 50 requests failed', tone: 'warn' },
+    ]);
+    expect(latencyView({ history, note: null, width: 60, height: 6 }).rows.slice(0, 2)).toEqual([
+      { text: 'warm: p50 20.7ms  p99 20.7ms  p99.9 20.7ms  48/s' },
+      { text: 'warm: 2 of 50 requests failed', tone: 'warn' },
+    ]);
+    // A refused target: no latency at all, every request failed; no full scale in the title.
+    const refused = createLatencyHistory();
+    appendInterval(refused, interval('warm', 0, 50, null));
+    const view = latencyView({ history: refused, note: null, width: 43, height: 6 });
+    expect(view.title).toBe('latency warm');
+    expect(view.rows.slice(0, 2)).toEqual([{ text: 'warm: p50 -  p99 -  p99.9 -  0/s' }, { text: 'warm: 50 of 50 requests failed', tone: 'bad' }]);
+    // Too narrow even for single spaces: cut, never wrapped into the next row.
+    appendInterval(history, interval('first-connection', 20, 0, 21_300));
+    const narrow = latencyView({ history, note: null, width: 43, height: 8 }).rows;
+    expect(narrow.slice(0, 2)).toEqual([{ text: 'first-connection p50 21.3ms p99 21.3ms p99…' }, { text: 'first-connection: 20/s' }]);
   });
 
   it('chooses 1-2-5 bucket edges and merges them to fit', () => {
