@@ -47,7 +47,7 @@ export function statValue(probe: ProbeData, stat: Stat, where: string): number {
   if (h !== null) {
     if (stat.name === 'max') return usToMs(h.maxValue);
     if (stat.name === 'mean') return usToMs(h.mean);
-    return usToMs(h.getValueAtPercentile(stat.percentile as number));
+    return usToMs(Math.min(h.getValueAtPercentile(stat.percentile as number), h.maxValue)); // never above the recorded max
   }
   const stored = probe.stored[stat.name as StoredStat];
   if (stored === undefined) throw usageError(`${where} has no histogram and no stored ${stat.name}`, 'use p50, p90, p95, p99, p999, max or mean, or a result with histograms');

@@ -36,15 +36,11 @@ const usToMs = (us: number): number => Math.round(us) / 1000;
 
 export function percentilesOf(histogram: Histogram): Percentiles {
   if (histogram.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
-  return {
-    p50: usToMs(histogram.getValueAtPercentile(50)),
-    p90: usToMs(histogram.getValueAtPercentile(90)),
-    p95: usToMs(histogram.getValueAtPercentile(95)),
-    p99: usToMs(histogram.getValueAtPercentile(99)),
-    p999: usToMs(histogram.getValueAtPercentile(99.9)),
-    max: usToMs(histogram.maxValue),
-    mean: usToMs(histogram.mean),
-  };
+  // A percentile is its bucket's highest equivalent value, which can lie above the largest value
+  // actually recorded; never report a percentile above the max.
+  const maxUs = histogram.maxValue;
+  const at = (percentile: number): number => usToMs(Math.min(histogram.getValueAtPercentile(percentile), maxUs));
+  return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: usToMs(maxUs), mean: usToMs(histogram.mean) };
 }
 
 export function summaryOf(histogram: Histogram): LatencySummary {
