@@ -1,7 +1,7 @@
 /**
  * The faults pane: every fault the chaos journal says is active. Each fault gets a head line
  * (kind, id, time left: what to heal and how urgent) and, when there is room, its summary below
- * (without the kind the journal's summary starts with), wrapped over up to two lines. Pure.
+ * (without the kind the journal's summary starts with), wrapped over the lines each fault gets. Pure.
  */
 import type { ActiveFault } from '../feeds.js';
 import { clip, fit, formatDurationMs, type PaneView, type Row, type Tone, windowOf, wrap } from './text.js';
@@ -59,8 +59,8 @@ export function faultsView(input: FaultsViewInput): PaneView {
   const rows: Row[] = [];
   if (input.note) rows.push({ text: clip(input.note, width), tone: 'warn' });
   const room = Math.max(0, height - rows.length);
-  // Head plus up to two summary lines each when every fault fits so; fewer lines before scrolling.
-  const perFault = Math.max(1, Math.min(3, Math.floor(room / ordered.length)));
+  // Head plus as many summary lines as every fault gets; fewer (down to the head alone) before scrolling.
+  const perFault = Math.max(1, Math.floor(room / ordered.length));
   const view = windowOf(ordered.length, Math.floor(room / perFault), input.scroll);
   for (const fault of ordered.slice(view.start, view.end)) {
     const left = timeLeft(fault, nowMs);

@@ -5,15 +5,18 @@
  * and a countdown that goes down; `chaos heal --id` makes each disappear; `q` exits 0 and the
  * namespace's iptables-save and tc qdiscs are what they were before.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIST_DEADMEN_ARGV } from '../../chaos/deadman.js';
+import { readJournals } from '../../chaos/journal.js';
 import { createLab, type Lab, type LabHost, labUnavailable } from '../chaos/lab.js';
 import { runCli } from '../support/cli.js';
 import { hasTmux, startTmux, type TmuxPane } from '../support/tmux.js';
+import { waitFor } from '../support/wait.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const examples = fileURLToPath(new URL('../../examples/cluster.txt', import.meta.url));
@@ -48,6 +51,7 @@ describe.skipIf(why !== null)('dash faults pane on a real chaos journal (netns, 
   let journal: string;
   let pane: TmuxPane;
   const ids = { partition: '', loss: '' };
+  const holders: ChildProcess[] = [];
 
   beforeAll(async () => {
     lab = createLab({ hosts: 1, serf: false });
@@ -61,6 +65,7 @@ describe.skipIf(why !== null)('dash faults pane on a real chaos journal (netns, 
 
   afterAll(async () => {
     pane?.kill();
+    for (const h of holders) if (h.exitCode === null && h.signalCode === null) h.kill('SIGKILL');
     // Whatever a failed test left: heal through the journal, then the lab kills its namespace.
     if (journal) await runCli(['chaos', 'heal', '--journal', journal]);
     lab?.destroy();
@@ -120,11 +125,29 @@ describe.skipIf(why !== null)('dash faults pane on a real chaos journal (netns, 
     expect(lab.sh(host.ns, LIST_DEADMEN_ARGV).trim()).toBe('');
   });
 
+  it('a fault whose holder was killed shows overdue past its expiry, and leaves when the dead-man reverts it', async () => {
+    const id = `orph${process.pid % 100000}`;
+    const holder = spawn(process.execPath, [bin, 'chaos', 'loss', '--percent', '50', '--via', 'iptables', '--to', '192.0.2.88', '--id', id, '--duration', '3s', '--grace', '10s', '--on', `netns:${host.ns}`, '--journal', journal, '--host-journal', join(lab.dir, 'host-journal')], { stdio: 'ignore' });
+    holders.push(holder);
+    await waitFor(() => readJournals(journal).some((r) => r.id === id && r.state === 'active'), { timeoutMs: 20_000, what: 'the held fault in the journal' });
+    holder.kill('SIGKILL');
+    expect(lab.sh(host.ns, ['iptables', '-w', '5', '-S'])).toContain(`RINGSIDE-${id}-I`);
+    const held = await pane.waitForScreen((s) => faultsPane(s).rows.some((r) => new RegExp(`^loss ${id} +\\ds left$`).test(r)), 'the held fault counting down');
+    expect(faultsPane(held).rows.slice(1).map((r) => r.trim()).join(' ').trim()).toMatch(/^50% of all traffic with 192\.0\.2\.88 received \(iptables statistic\), applied \ds ago$/);
+    // Its holder is gone: nobody reverts it at its expiry, the pane says it is overdue...
+    const overdue = await pane.waitForScreen((s) => faultsPane(s).rows.some((r) => new RegExp(`^loss ${id} +overdue \\ds$`).test(r)), 'the fault overdue');
+    expect(faultsPane(overdue).title).toBe('faults: 1 active');
+    expect(lab.sh(host.ns, ['iptables', '-w', '5', '-S'])).toContain(`RINGSIDE-${id}-I`);
+    // ...until the namespace's dead-man timer reverts it at expiry + grace.
+    await pane.waitForScreen((s) => faultsPane(s).title === 'faults: none active', 'the pane to empty at the dead-man deadline');
+    await waitFor(() => !lab.sh(host.ns, ['iptables', '-w', '5', '-S']).includes('RINGSIDE'), { timeoutMs: 20_000, what: 'the dead-man timer to remove the rules' });
+  });
+
   it('q exits 0 with the faults in the summary; the namespace is as it was before', async () => {
     await pane.type('q');
     const screen = await pane.waitForScreen((s) => /DASH_EXIT=\d+/.test(s), 'dash to exit');
     expect(screen).toContain('DASH_EXIT=0');
-    expect(screen).toContain('faults: 2 seen, 0 still active at exit');
+    expect(screen).toContain('faults: 3 seen, 0 still active at exit');
     expect(lab.snapshot()).toEqual(before);
     expect(lab.sh(host.ns, ['iptables-save'])).not.toContain('RINGSIDE');
   });
