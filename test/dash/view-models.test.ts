@@ -14,7 +14,7 @@ import { initialUi, reduceKey, type UiState } from '../../dashboards/keys.js';
 import { frameOf, ownerAnswer } from '../../dashboards/run-dash.js';
 import { applyDrained, createDashState } from '../../dashboards/state.js';
 import { describeEntry, eventsView } from '../../dashboards/view-models/events.js';
-import { faultsView, timeLeft } from '../../dashboards/view-models/faults.js';
+import { faultsView, timeLeft, wrapBreaking } from '../../dashboards/view-models/faults.js';
 import { inner, layoutFor } from '../../dashboards/view-models/layout.js';
 import { bucketEdges, countAtOrBelow, createLatencyHistory, appendInterval, latencyView, summarizeInterval } from '../../dashboards/view-models/latency.js';
 import { membersView, sortMembers } from '../../dashboards/view-models/members.js';
@@ -241,12 +241,22 @@ describe('faults pane', () => {
     expect(timeLeft(fault, 1_000_000)).toBe('1m05s left');
     expect(timeLeft(fault, 1_064_500)).toBe('1s left');
     expect(timeLeft(fault, 1_065_000)).toBe('expiring');
+    expect(timeLeft(fault, 1_069_999)).toBe('expiring');
+    expect(timeLeft(fault, 1_077_000)).toBe('overdue 12s');
     expect(timeLeft({ ...fault, expiresAtMs: null }, 0)).toBe('until healed');
     const view = faultsView({ faults: [fault], note: null, nowMs: 1_005_000, scroll: 0, width: 40, height: 4 });
     expect(view.title).toBe('faults: 1 active');
-    expect(view.rows[0]).toEqual({ text: `${'loss 25% loss to :7946'.padEnd(29)} 1m00s left`, tone: 'bad' });
+    expect(view.rows[0]).toEqual({ text: `${'loss f1'.padEnd(29)} 1m00s left`, tone: 'bad' });
     expect(view.rows[0]!.text.length).toBe(40);
-    expect(view.rows[1]?.text).toBe('  f1 on 10.0.0.1, 10.0.0.2, for 5s');
+    expect(view.rows.slice(1).map((r) => r.text)).toEqual(['  25% loss to :7946, applied 5s ago']);
+    expect(faultsView({ faults: [fault], note: null, nowMs: 1_077_000, scroll: 0, width: 40, height: 4 }).rows[0]).toEqual({ text: `${'loss f1'.padEnd(28)} overdue 12s`, tone: 'warn' });
+    // The kind the journal's summary starts with is not repeated; a long summary wraps, then is cut.
+    const long = { ...fault, kind: 'partition', summary: 'partition 10.0.0.1,10.0.0.2 | 10.0.0.3,10.0.0.4,10.0.0.5 (iptables)' };
+    expect(faultsView({ faults: [long], note: null, nowMs: 1_005_000, scroll: 0, width: 24, height: 3 }).rows.map((r) => r.text)).toEqual(['partition f1  1m00s left', '  10.0.0.1,10.0.0.2 |', '  10.0.0.3,10.0.0.4,10.…']);
+    // Too many faults for two lines each: one line each.
+    expect(faultsView({ faults: [fault, { ...fault, id: 'f2' }], note: null, nowMs: 1_005_000, scroll: 0, width: 40, height: 3 }).rows.map((r) => r.text.split(/ +/)[1])).toEqual(['f1', 'f2']);
+    // A journal path longer than the pane is broken over lines, not cut.
+    expect(wrapBreaking('no /tmp/abcdefghij/journal yet', 10)).toEqual(['no', '/tmp/abcde', 'fghij/jour', 'nal yet']);
     expect(faultsView({ faults: null, note: 'chaos journal not available in this build', nowMs: 0, scroll: 0, width: 60, height: 4 }).rows[0]?.text).toBe('chaos journal not available in this build');
     expect(faultsView({ faults: null, note: 'chaos journal not available in this build', nowMs: 0, scroll: 0, width: 20, height: 2 }).rows.map((r) => r.text)).toEqual(['chaos journal not', 'available in this']);
     expect(faultsView({ faults: [], note: null, nowMs: 0, scroll: 0, width: 60, height: 4 }).rows[0]?.text).toBe('no active fault');
