@@ -39,11 +39,19 @@ export interface SpawnedAgent {
 }
 
 /** Starts `serf agent` detached with stdout and stderr appended to `logFile`. */
-export async function spawnAgent(serf: string, spec: AgentSpec, logFile: string, cwd: string): Promise<SpawnedAgent> {
+export function spawnAgent(serf: string, spec: AgentSpec, logFile: string, cwd: string): Promise<SpawnedAgent> {
+  return spawnDetached(serf, agentArgv(spec), logFile, cwd, serf);
+}
+
+/**
+ * Starts `command` in its own process group, detached from ours, stdout and stderr to `logFile`
+ * (created 0600), and reports how it exited if it does while we still run.
+ */
+export async function spawnDetached(command: string, argv: string[], logFile: string, cwd: string, what: string): Promise<SpawnedAgent> {
   const fd = openSync(logFile, 'w', 0o600);
   let child;
   try {
-    child = spawn(serf, agentArgv(spec), { cwd, detached: true, stdio: ['ignore', fd, fd] });
+    child = spawn(command, argv, { cwd, detached: true, stdio: ['ignore', fd, fd] });
   } finally {
     closeSync(fd);
   }
@@ -54,7 +62,7 @@ export async function spawnAgent(serf: string, spec: AgentSpec, logFile: string,
   const pid = child.pid;
   if (pid === undefined) {
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new Error(`cannot start ${serf}: ${error.message}`);
+    throw new Error(`cannot start ${what}: ${error.message}`);
   }
   child.on('error', () => undefined);
   child.unref();

@@ -1,33 +1,15 @@
-import { Flags } from '@oclif/core';
-import { faultFlags, matchFlags, percentFlag, targetFrom } from '../../cli/chaos-flags.js';
 import { FaultCommand } from '../../cli/chaos-command.js';
 import type { FaultReport } from '../../cli/chaos-render.js';
+import { netemPercentFlags, netemPercentSpec } from '../../cli/netem-percent.js';
 
 export default class ChaosDuplicate extends FaultCommand {
   static override summary = 'Send a percentage of packets twice (tc netem, egress)';
   static override examples = ['<%= config.bin %> chaos duplicate --percent 10 --on netns:node1 --duration 30s'];
 
-  static override flags = {
-    ...faultFlags,
-    ...matchFlags,
-    percent: Flags.string({ helpValue: 'P', required: true, description: 'share of packets, 0-100' }),
-    correlation: Flags.string({ helpValue: 'P', description: 'correlation with the previous packet, percent' }),
-
-    dev: Flags.string({ helpValue: 'IFACE', description: 'device to shape (default: the default-route device)' }),
-  };
+  static override flags = netemPercentFlags;
 
   async run(): Promise<FaultReport> {
     const { flags } = await this.parse(ChaosDuplicate);
-    const correlation = percentFlag(flags.correlation, 'correlation');
-    return this.fault(flags, {
-      kind: 'duplicate',
-      netem: {
-
-        duplicatePct: percentFlag(flags.percent, 'percent') as number,
-        ...(correlation !== undefined ? { duplicateCorrelationPct: correlation } : {}),
-      },
-      target: targetFrom(flags),
-      ...(flags.dev !== undefined ? { dev: flags.dev } : {}),
-    });
+    return this.fault(flags, netemPercentSpec('duplicate', flags));
   }
 }

@@ -3,10 +3,9 @@
  * to a log file), and recognised later by PID: a PID from the state file is signalled only while
  * /proc/<pid>/cmdline still shows that very service (its script, `--name=` and `--listen=`).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { processArgv } from '../agent-process.js';
+import { processArgv, spawnDetached } from '../agent-process.js';
 import { type ServiceArgs, serviceArgs } from './args.js';
 
 /** What the state file records about one service process. */
@@ -42,25 +41,8 @@ export interface SpawnedService {
 
 export async function spawnService(args: ServiceArgs, logFile: string, cwd: string): Promise<SpawnedService> {
   const script = serviceScript();
-  const fd = openSync(logFile, 'w', 0o600);
-  let child;
-  try {
-    child = spawn(process.execPath, [script, ...serviceArgs(args)], { cwd, detached: true, stdio: ['ignore', fd, fd] });
-  } finally {
-    closeSync(fd);
-  }
-  let exit: { code: number | null; signal: string | null } | null = null;
-  child.once('exit', (code, signal) => {
-    exit = { code, signal };
-  });
-  const pid = child.pid;
-  if (pid === undefined) {
-    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new Error(`cannot start the demo service: ${error.message}`);
-  }
-  child.on('error', () => undefined);
-  child.unref();
-  return { pid, script, exited: () => exit };
+  const spawned = await spawnDetached(process.execPath, [script, ...serviceArgs(args)], logFile, cwd, 'the demo service');
+  return { ...spawned, script };
 }
 
 /** True while `service.pid` still runs that service (script, name and listen address). */
