@@ -77,7 +77,7 @@ describe('runDash', () => {
 
     await waitFor(() => ui.last()?.panes.events.rows.some((r) => r.text.includes('alive   node-29')) && ui.last()?.panes.faults.title === 'faults: 1 active' && ui.last()?.panes.latency.rows[0]?.text.startsWith('warm: p50'), { what: 'a frame with the last event, the fault and the latency' });
     const frame = ui.last()!;
-    expect(frame.panes.faults.rows[0]?.text).toMatch(/^loss 30% loss +(1m00s|59s) left$/);
+    expect(frame.panes.faults.rows[0]?.text).toMatch(/^loss f-1 +(1m00s|59s) left$/); // kind, id, time left
     expect(frame.panes.members.title).toBe('members 50: 50 alive');
     expect(frame.panes.ring.title).toBe('ring ringpop: 50 nodes');
 
