@@ -193,6 +193,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
       log('stopping the probes');
       outcome = await probe.stop(windows);
       for (const p of phases) p.probes = outcome.phases[p.name] ?? null;
+      const silent = Object.entries(outcome.overall).filter(([, f]) => f.count === 0);
+      if (silent.length > 0) log(`no response at all to probe ${silent.map(([k, f]) => `${k} (${f.errors} errors)`).join(', ')}: check the probe target (${String(outcome.config.target)})`);
     }
   } finally {
     if (probe && !outcome) await probe.stop(windows).catch(() => undefined);

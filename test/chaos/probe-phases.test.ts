@@ -1,5 +1,6 @@
 /** Probe interval records -> phases, the probe section, and probe expectations (pure, with vectors). */
 import { describe, expect, it } from 'vitest';
+import { runCli, tempFiles } from '../support/cli.js';
 import { decodeHistogram } from '../../src/probes/histogram.js';
 import { createHistogram } from '../../src/probes/histogram.js';
 import { checkExpectation } from '../../chaos/scenario/expect.js';
@@ -104,5 +105,29 @@ describe('probe expectations', () => {
     expect(checkExpectation('partition.warm.errors <= 3', lookup).pass).toBe(true);
     expect(checkExpectation('partition.routing-direct.p99 < 1h', lookup)).toEqual({ expect: 'partition.routing-direct.p99 < 1h', actual: null, pass: false });
     expect(() => checkExpectation('partition.cold.p99 < 1s', lookup)).toThrow(/no metric cold.p99 in phase partition/);
+  });
+});
+
+describe('chaos run refuses bad probe use before anything changes', () => {
+  it('a bad probe section, --hlog without one, routing without a cluster: one line, exit 2', async () => {
+    const files = tempFiles({
+      'bad.yaml': 'name: bad\nhosts: [n1]\nprobe: { target: "http://127.0.0.1:1/{key}", rate: 10, probes: [cold] }\nphases: [{ name: p, duration: 1s }]\n',
+      'none.yaml': 'name: none\nhosts: [n1]\nphases: [{ name: p, duration: 1s }]\n',
+      'routing.yaml': 'name: routing\nhosts: [n1]\nprobe: { target: "http://{host}:{port}/{key}", rate: 10, probes: [routing], portTag: http }\nphases: [{ name: p, duration: 1s }]\n',
+    });
+    try {
+      const host = ['--host', 'n1=local,127.0.0.1'];
+      const bad = await runCli(['chaos', 'run', files.path('bad.yaml'), ...host, '--dry-run']);
+      expect([bad.code, bad.stderr]).toEqual([2, 'ringside: scenario probe section: cold is not a probe (use first-connection, warm, routing) (see chaos/scenarios/service-loss.yaml for the format)\n']);
+      const hlog = await runCli(['chaos', 'run', files.path('none.yaml'), ...host, '--hlog', files.path('x.hlog')]);
+      expect(hlog.code).toBe(2);
+      expect(hlog.stderr).toMatch(/^ringside: --hlog needs a probe: section, and scenario none has none \(.*\)\n$/);
+      // no faults in the scenario, so nothing would change even if the check came late
+      const routing = await runCli(['chaos', 'run', files.path('routing.yaml'), ...host]);
+      expect(routing.code).toBe(2);
+      expect(routing.stderr).toMatch(/^ringside: the scenario probes routing but no cluster is given \(pass --join, --members or --snapshot\)\n$/);
+    } finally {
+      files.cleanup();
+    }
   });
 });

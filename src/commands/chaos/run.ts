@@ -9,6 +9,7 @@ import { loadMembership } from '../../cluster/source.js';
 import { RingsideError, usageError } from '../../errors.js';
 import { parseDuration } from '../../units.js';
 import { createBenchProbeRunner } from '../../../chaos/scenario/bench-probe.js';
+import { parseProbeSection } from '../../../chaos/scenario/probe-section.js';
 import { loadScenario, parseHostBinding, shippedScenarios } from '../../../chaos/scenario/files.js';
 import { runScenario, type ScenarioReport } from '../../../chaos/scenario/run.js';
 
@@ -36,6 +37,7 @@ export default class ChaosRun extends RingsideCommand {
     const { args, flags } = await this.parse(ChaosRun);
     const scenario = loadScenario(args.scenario);
     const hosts = (flags.host ?? []).map(parseHostBinding);
+    if (scenario.probe !== undefined) parseProbeSection(scenario.probe); // bad sections fail before anything changes, dry runs too
     if (flags.hlog !== undefined && scenario.probe === undefined) throw usageError(`--hlog needs a probe: section, and scenario ${scenario.name} has none`, 'add a probe: section (see chaos/scenarios/service-loss.yaml) or drop --hlog');
     const cluster = flags.join?.length || flags.members !== undefined || flags.snapshot !== undefined ? () => loadMembership(sourceOptions(flags)) : undefined;
     const probes = createBenchProbeRunner({ ...(cluster ? { membership: cluster } : {}), ...(flags.hlog !== undefined ? { hlogPath: flags.hlog } : {}) });
