@@ -17,4 +17,7 @@ export type { Executor } from './executors/types.js';
 export { parseScenario, type Scenario, type ScenarioPhase } from './scenario/parse.js';
 export { runScenario, type ScenarioReport, type PhaseReport, type RunScenarioOptions } from './scenario/run.js';
 export type { ScenarioHost } from './scenario/faults.js';
-export type { ProbeRunner, ProbeRun, ProbePhaseResult } from './scenario/probes.js';
+export type { ProbeRunner, ProbeRun, ProbePhaseResult, ProbeFigures, ProbeOutcome, PhaseWindow } from './scenario/probes.js';
+export { createBenchProbeRunner, type BenchProbeOptions } from './scenario/bench-probe.js';
+export { assignIntervals, phaseIndexOf, phaseTag, type TimedInterval } from './scenario/probe-phases.js';
+export { parseProbeSection, type ProbeSection } from './scenario/probe-section.js';

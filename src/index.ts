@@ -143,3 +143,7 @@ export {
   type ScenarioReport,
   type ProbeRunner,
 } from '../chaos/index.js';
+
+// --- chaos run latency probes (scenario probe: sections on the probes library) ---
+export { createBenchProbeRunner, assignIntervals, phaseIndexOf, parseProbeSection, type ProbeOutcome, type ProbeFigures, type PhaseWindow } from '../chaos/index.js';
+export { routingOf } from './probes/routing-members.js';

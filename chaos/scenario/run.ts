@@ -18,7 +18,7 @@ import { checkExpectation, type ExpectationResult } from './expect.js';
 import { planScenarioFault, type ScenarioHost } from './faults.js';
 import { type MemberMetrics, phaseMetrics, type TimedEvent, viewsAgree } from './metrics.js';
 import type { Scenario } from './parse.js';
-import type { ProbePhaseResult, ProbeRunner } from './probes.js';
+import type { PhaseWindow, ProbeOutcome, ProbePhaseResult, ProbeRun, ProbeRunner } from './probes.js';
 
 export interface RunScenarioOptions {
   scenario: Scenario;
@@ -50,6 +50,7 @@ export interface PhaseReport {
   flapsByMember: Record<string, number>;
   /** From the phase start until every member's view agreed (phases after a fault), else null. */
   agreementMs: number | null;
+  /** Latency probes measured during this phase, per probe key (with a probe section). */
   probes: ProbePhaseResult | null;
 }
 
@@ -59,6 +60,8 @@ export interface ScenarioReport {
   dryRun: boolean;
   interrupted: boolean;
   phases: PhaseReport[];
+  /** The probe run over the whole scenario (its configuration and totals), with a probe section. */
+  probe: Omit<ProbeOutcome, 'phases'> | null;
   expectations: ExpectationResult[];
   passed: boolean;
 }
@@ -74,6 +77,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
   const hosts = resolveHosts(o.scenario, o.hosts);
   const log = o.log ?? (() => undefined);
   const t0 = performance.now();
+  const epoch0 = Date.now();
   const now = (): number => performance.now() - t0;
   const events: TimedEvent[] = [];
   let current: Member[] = o.observer?.members() ?? [];
@@ -103,15 +107,20 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
   const executors = new Map(hosts.map((h) => [h.name, parseExecutor(h.on, { sshOptions: o.sshOptions ?? [] })]));
   const memberOf = (name: string): string => hosts.find((h) => h.name === name)?.member ?? name;
   const phases: PhaseReport[] = [];
+  const windows: PhaseWindow[] = [];
   let faultedBefore = false;
+  // One probe run spans the scenario; its records are assigned to the phases when it stops.
+  const maxDurationMs = o.scenario.phases.reduce((sum, p) => sum + p.durationMs, 0) + 600_000;
+  let probe: ProbeRun | undefined;
+  let outcome: ProbeOutcome | undefined;
   try {
+    if (o.probes && o.scenario.probe !== undefined && !o.dryRun) probe = await o.probes.start(o.scenario.probe, { maxDurationMs });
     for (const phase of o.scenario.phases) {
       if (interrupted) break;
       const startMs = now();
       log(`phase ${phase.name}: ${phase.faults.length} fault(s), up to ${phase.durationMs} ms`);
       const planned = phase.faults.map((f) => planScenarioFault(f, hosts));
       const applied: Applied[] = [];
-      const probe = o.probes && o.scenario.probe !== undefined && !o.dryRun ? await o.probes.startPhase(phase.name, o.scenario.probe) : undefined;
       let agreementMs: number | null = null;
       try {
         for (const p of planned) {
@@ -155,7 +164,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
         }
       }
       const endMs = now();
-      const probes = probe ? await probe.stop() : null;
+      windows.push({ name: phase.name, startMs: epoch0 + startMs, endMs: epoch0 + endMs });
       const affects = phase.faulted ?? [...new Set(planned.flatMap((p) => p.affects))];
       const m = phaseMetrics(events, startMs, endMs, affects.map(memberOf));
       phases.push({
@@ -176,18 +185,30 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
         flaps: m.flaps,
         flapsByMember: m.flapsByMember,
         agreementMs,
-        probes,
+        probes: null,
       });
       faultedBefore = planned.length > 0 || (faultedBefore && agreementMs === null);
     }
+    if (probe) {
+      log('stopping the probes');
+      outcome = await probe.stop(windows);
+      for (const p of phases) p.probes = outcome.phases[p.name] ?? null;
+      const silent = Object.entries(outcome.overall).filter(([, f]) => f.count === 0);
+      if (silent.length > 0) log(`no response at all to probe ${silent.map(([k, f]) => `${k} (${f.errors} errors)`).join(', ')}: check the probe target (${String(outcome.config.target)})`);
+    }
   } finally {
+    if (probe && !outcome) await probe.stop(windows).catch(() => undefined);
     unsubscribe?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   const expectations = o.dryRun ? [] : o.scenario.expect.map((e) => checkExpectation(e, lookupIn(phases, memberOf)));
-  return { name: o.scenario.name, observed: o.observer !== undefined, dryRun: o.dryRun ?? false, interrupted, phases, expectations, passed: !interrupted && expectations.every((e) => e.pass) };
+  const probeTotals = outcome ? { overall: outcome.overall, config: outcome.config } : null;
+  return { name: o.scenario.name, observed: o.observer !== undefined, dryRun: o.dryRun ?? false, interrupted, phases, probe: probeTotals, expectations, passed: !interrupted && expectations.every((e) => e.pass) };
 }
+
+/** Probe figures an expectation may name after the probe key. */
+export const PROBE_METRICS = ['count', 'errors', 'p50', 'p90', 'p99', 'p999', 'max'];
 
 function lookupIn(phases: PhaseReport[], memberOf: (host: string) => string) {
   return (phaseName: string, metric: string, member: string | undefined): number | null | undefined => {
@@ -199,6 +220,13 @@ function lookupIn(phases: PhaseReport[], memberOf: (host: string) => string) {
       const f = p.faulted.find((x) => x.member === name);
       if (!f || (metric !== 'firstSuspectMs' && metric !== 'failedMs')) return undefined;
       return f[metric];
+    }
+    const dot = metric.indexOf('.');
+    if (dot > 0) {
+      // PROBE.FIGURE, e.g. warm.p99 (ms) or routing-routed.errors
+      const figures = p.probes?.[metric.slice(0, dot)] as Record<string, unknown> | undefined;
+      const value = figures?.[metric.slice(dot + 1)];
+      return figures === undefined || !PROBE_METRICS.includes(metric.slice(dot + 1)) ? undefined : (value as number | null);
     }
     const value = (p as unknown as Record<string, unknown>)[metric];
     return typeof value === 'number' || value === null ? value : undefined;

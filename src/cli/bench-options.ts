@@ -1,10 +1,8 @@
 /** From `bench` flags to a BenchConfig: keys, the routing probe's ring and member addresses. */
 import { loadMembership } from '../cluster/source.js';
-import { parseHostPort } from '../cluster/member.js';
 import { usageError } from '../errors.js';
-import { hasPlaceholder } from '../probes/url-template.js';
-import { PROBES, type BenchConfig, type ProbeName, type RoutingMember } from '../probes/types.js';
-import { clusterRing } from '../ring/cluster-ring.js';
+import { routingOf } from '../probes/routing-members.js';
+import { PROBES, type BenchConfig, type ProbeName } from '../probes/types.js';
 import { readKeysFile } from '../ring/keys-file.js';
 import { parseDuration } from '../units.js';
 import type { RingFlagValues, SourceFlagValues } from './flags.js';
@@ -38,34 +36,7 @@ function probesOf(names: string[] | undefined): ProbeName[] {
 }
 
 async function routingMembers(flags: BenchFlagValues): Promise<NonNullable<BenchConfig['routing']>> {
-  const snapshot = await loadMembership(sourceOptions(flags));
-  const { ring } = clusterRing(snapshot, clusterRingOptions(flags));
-  const byName = new Map(snapshot.members.map((m) => [m.name, m]));
-  const tag = flags['port-tag'];
-  if (hasPlaceholder(flags.target, 'port') && tag === undefined) throw usageError('--target has {port} but no --port-tag', 'name the member tag that holds the HTTP port, e.g. --port-tag http_port');
-  const members: RoutingMember[] = ring.nodes.map((node) => {
-    const member = byName.get(node.id);
-    const hostPort = member ? parseHostPort(member.addr) : undefined;
-    if (!member || !hostPort) throw usageError(`member "${node.id}" has no usable address`);
-    if (tag === undefined) return { name: node.id, host: hostPort.host, port: hostPort.port };
-    const service = serviceAddress(member.tags[tag], hostPort.host);
-    if (!service) throw usageError(`member "${node.id}" has no port in tag "${tag}"`, 'tag every member with its HTTP port (PORT or HOST:PORT) or choose another --port-tag');
-    return { name: node.id, ...service };
-  });
-  return { ring, members };
-}
-
-/**
- * A member's service address from its port tag: `PORT` (on the member's gossip host) or
- * `HOST:PORT` (what `sandbox up --service` sets), undefined when the tag holds neither.
- */
-export function serviceAddress(tagValue: string | undefined, gossipHost: string): { host: string; port: number } | undefined {
-  if (tagValue === undefined) return undefined;
-  const text = tagValue.trim();
-  const isPort = (p: number): boolean => Number.isInteger(p) && p >= 1 && p <= 65535;
-  if (/^\d+$/.test(text)) return isPort(Number(text)) ? { host: gossipHost, port: Number(text) } : undefined;
-  const hostPort = parseHostPort(text);
-  return hostPort && isPort(hostPort.port) ? { host: hostPort.host, port: hostPort.port } : undefined;
+  return routingOf(await loadMembership(sourceOptions(flags)), clusterRingOptions(flags), flags.target, flags['port-tag']);
 }
 
 export async function benchConfig(flags: BenchFlagValues): Promise<BenchConfig> {

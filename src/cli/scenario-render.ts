@@ -1,5 +1,7 @@
 /** The human rendering of a scenario report (the JSON is the same data). */
+import type { ProbeFigures } from '../../chaos/scenario/probes.js';
 import type { ScenarioReport } from '../../chaos/scenario/run.js';
+import { formatMs } from '../probes/summary.js';
 import { renderTable } from './table.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : `${(v / 1000).toFixed(1)}s`);
@@ -25,7 +27,28 @@ export function renderScenario(r: ScenarioReport): string {
       { header: 'AGREED', value: (p) => ms(p.agreementMs), align: 'right' },
     ]),
   );
+  if (r.probe) lines.push('', 'latency probes (corrected for coordinated omission; errors are not in the percentiles):', renderProbes(r));
   if (!r.observed) lines.push('', 'not observed (no --join): faults only, no cluster metrics');
   if (r.expectations.length > 0) lines.push('', ...r.expectations.map((e) => `${e.pass ? 'PASS' : 'FAIL'}  ${e.expect}  (actual ${e.actual ?? 'never'})`));
   return lines.join('\n');
+}
+
+const lat = (v: number | null): string => (v === null ? '-' : formatMs(v));
+
+/** One row per phase and probe, then the whole run. */
+function renderProbes(r: ScenarioReport): string {
+  const rows: Array<{ phase: string; probe: string; f: ProbeFigures }> = [];
+  for (const p of r.phases) for (const [probe, f] of Object.entries(p.probes ?? {})) rows.push({ phase: p.name, probe, f });
+  for (const [probe, f] of Object.entries(r.probe?.overall ?? {})) rows.push({ phase: '(all)', probe, f });
+  return renderTable(rows, [
+    { header: 'PHASE', value: (x) => x.phase },
+    { header: 'PROBE', value: (x) => x.probe },
+    { header: 'COUNT', value: (x) => String(x.f.count), align: 'right' },
+    { header: 'ERRORS', value: (x) => String(x.f.errors), align: 'right' },
+    { header: 'p50', value: (x) => lat(x.f.p50), align: 'right' },
+    { header: 'p90', value: (x) => lat(x.f.p90), align: 'right' },
+    { header: 'p99', value: (x) => lat(x.f.p99), align: 'right' },
+    { header: 'p99.9', value: (x) => lat(x.f.p999), align: 'right' },
+    { header: 'max', value: (x) => lat(x.f.max), align: 'right' },
+  ]);
 }

@@ -5,6 +5,7 @@ import { checkExpectation } from '../../chaos/scenario/expect.js';
 import { planScenarioFault, type ScenarioHost } from '../../chaos/scenario/faults.js';
 import { phaseMetrics, type TimedEvent, viewsAgree } from '../../chaos/scenario/metrics.js';
 import { parseScenario } from '../../chaos/scenario/parse.js';
+import { parseProbeSection } from '../../chaos/scenario/probe-section.js';
 import { loadScenario, parseHostBinding, shippedScenarios } from '../../chaos/scenario/files.js';
 
 const ev = (atMs: number, member: string, type: MembershipEvent['type'], previous: MembershipEvent['previous']): TimedEvent => ({
@@ -63,10 +64,11 @@ describe('expectations', () => {
 
 describe('scenario files', () => {
   it('every shipped scenario parses and names its hosts', () => {
-    expect(shippedScenarios()).toEqual(['gray-failure', 'halves', 'majorities-ring', 'one-way-udp-loss', 'slow-node']);
+    expect(shippedScenarios()).toEqual(['gray-failure', 'halves', 'majorities-ring', 'one-way-udp-loss', 'service-loss', 'slow-node']);
     for (const name of shippedScenarios()) {
       const s = loadScenario(name);
-      expect(s.hosts.length).toBeGreaterThanOrEqual(4);
+      expect(s.hosts.length).toBeGreaterThanOrEqual(name === 'service-loss' ? 1 : 4);
+      if (s.probe !== undefined) expect(parseProbeSection(s.probe).config.probes).toEqual(['routing']);
       expect(s.phases.some((p) => p.faults.length > 0)).toBe(true);
     }
   });

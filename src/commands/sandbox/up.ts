@@ -52,7 +52,7 @@ function render(report: SandboxUpReport, stateDirArg: string): string {
       : [
           `demo service (cold load ${services[0]?.coldMs ?? 0} ms per key): ${services.map((s) => s.url).join('  ')}`,
           `  try:   curl -i ${services[0]?.url}/kv/user:42`,
-          `  bench: --target 'http://{host}:{port}/kv/{key}' --port-tag http --join ${report.join}${keyring}`,
+          `  bench: --target 'http://{host}:{port}/kv/{key}' --port-tag http --join ${report.join}${keyring} --node-key tag:http`,
           `  owner: ringside owner KEY --join ${report.join}${keyring} --node-key tag:http`,
           '',
         ];
