@@ -106,7 +106,10 @@ export function routingLane(plan: WorkerPlan): Lane {
     submit(index, intendedNs, done) {
       const pair = Math.floor(index / 2) % routes.length;
       const route = routes[pair] as Route;
-      const toOwner = index % 2 === 0;
+      // Half the keys go to their owner first, half to the other member first: a service that
+      // loads state on a key's first access then pays those cold loads evenly on both sides,
+      // instead of always on the direct one (which would make routing look cheaper than direct).
+      const toOwner = (index % 2 === 0) === (pair % 2 === 0);
       const pool = pools[toOwner ? route.direct : route.routed] as WarmPool;
       pool.submit({ head: (heads[pair] as readonly [Buffer, Buffer])[toOwner ? 0 : 1], intendedNs, recorder: toOwner ? direct : routed, done });
     },

@@ -21,25 +21,29 @@ async function startNodes(count: number) {
   const agent = new http.Agent({ keepAlive: true });
   const state = { ring: undefined as Ring | undefined, names: [] as string[] };
   const counters = Array.from({ length: count }, () => ({ forwarded: 0, local: 0 }));
+  /** Every request as it reaches the first server, in arrival order (forwards by a server excluded). */
+  const arrivals: { key: string; direct: boolean }[] = [];
   const servers: TestServer[] = [];
   for (let i = 0; i < count; i++) {
     const counter = counters[i]!;
     servers.push(
-      await startServer((_req, res, key) => {
+      await startServer((req, res, key) => {
         const owner = state.names.indexOf(state.ring!.owner(key));
+        if (req.headers['x-forwarded-by'] === undefined) arrivals.push({ key, direct: owner === i });
         if (owner === i) {
           counter.local++;
           res.end(`${key}@${i}`);
           return;
         }
         counter.forwarded++;
-        setTimeout(() => http.get({ host: '127.0.0.1', port: servers[owner]!.port, path: `/kv/${encodeURIComponent(key)}`, agent }, (up) => up.pipe(res)), FORWARD_DELAY_MS);
+        setTimeout(() => http.get({ host: '127.0.0.1', port: servers[owner]!.port, path: `/kv/${encodeURIComponent(key)}`, agent, headers: { 'x-forwarded-by': String(i) } }, (up) => up.pipe(res)), FORWARD_DELAY_MS);
       }),
     );
   }
   return {
     servers,
     counters,
+    arrivals,
     /** ringpop places nodes by address and names them by member name (src/cluster/ring-members.ts). */
     setMembers(members: { name: string; addr: string }[]) {
       state.names = members.map((m) => m.name);
@@ -82,6 +86,17 @@ describe('routing probe, members from a file', () => {
 
   it('sends every key once to its owner and once to a non-owner; routed latency is above direct', () => {
     checkRouting(result, nodes.counters);
+  });
+
+  // Regression: the owner always got a key first, so a service that loads state on first access
+  // paid every cold load on the direct side and routing looked cheaper than direct.
+  it('sends half the keys to their owner first and half to the other member first', () => {
+    const first = new Map<string, boolean>();
+    for (const a of nodes.arrivals) if (!first.has(a.key)) first.set(a.key, a.direct);
+    expect(first.size).toBe(40);
+    const directFirst = [...first.values()].filter(Boolean).length;
+    expect(directFirst).toBeGreaterThanOrEqual(10);
+    expect(directFirst).toBeLessThanOrEqual(30);
   });
 });
 
