@@ -7,17 +7,11 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { createHistogram, encodeHistogram } from '../../src/probes/histogram.js';
+import type { IntervalRecord } from '../../src/probes/types.js';
 import type { PhaseWindow, ProbeFigures, ProbePhaseResult } from './probes.js';
 
-export interface TimedInterval {
-  probe: string;
-  /** ms since the epoch */
-  startMs: number;
-  endMs: number;
-  count: number;
-  errors: number;
-  histogram: Histogram;
-}
+/** An interval record of the probes library (epoch ms, its own histogram). */
+export type TimedInterval = IntervalRecord;
 
 /** The index of the phase an interval belongs to, or -1 when there is no phase. */
 export function phaseIndexOf(interval: { startMs: number; endMs: number }, phases: readonly PhaseWindow[]): number {

@@ -7,7 +7,8 @@
  * notifications as the Serf observers (normalised statuses, `nativeStatus` keeps ringpop's word).
  */
 import { formatHostPort, type HostPort, type Member, parseHostPort } from '../../cluster/member.js';
-import { type ClusterObserver, DropCounter, type MemberView, type ObserverStats } from '../../cluster/observer.js';
+import { type ClusterObserver, type MemberView } from '../../cluster/observer.js';
+import { ObserverBase } from '../../cluster/observer-base.js';
 import { RingsideError } from '../../errors.js';
 import { TChannelConnection, TChannelError } from '../tchannel/client.js';
 import { discoverApp, fetchStats, joinMembership, lookupKey, MissingEndpointError, ringpopFailure } from './calls.js';
@@ -36,25 +37,22 @@ export interface MemberReport {
   fidelity?: RingFidelity;
 }
 
-export class RingpopObserver implements ClusterObserver {
+export class RingpopObserver extends ObserverBase implements ClusterObserver {
   readonly protocol = 'ringpop' as const;
   readonly mode = 'passive' as const;
   readonly seeds: readonly string[];
   private readonly table = new RingpopTable();
   private readonly connections = new Map<string, Promise<TChannelConnection>>();
-  private readonly listeners = new Set<(members: Member[]) => void>();
-  private readonly drops = new DropCounter();
-  private readonly counters = { exchanges: 0, exchangeFailures: 0, packetsReceived: 0 };
   private app: string | undefined;
   private lastFidelity: RingFidelity | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<string>();
   private readonly lastListed = new Map<string, number>();
   private reportSeq = 0;
-  private stopped = false;
   private cursor = 0;
 
   constructor(private readonly options: RingpopObserverOptions) {
+    super();
     this.seeds = options.seeds.map(formatHostPort);
   }
 
@@ -81,15 +79,6 @@ export class RingpopObserver implements ClusterObserver {
 
   members(): Member[] {
     return this.table.members();
-  }
-
-  onChange(listener: (members: Member[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  stats(): ObserverStats {
-    return { ...this.counters, dropped: this.drops.toJSON() };
   }
 
   /** Whether ringside's fingerprint32 ring is the cluster's, from the latest /admin/stats. */
@@ -142,7 +131,7 @@ export class RingpopObserver implements ClusterObserver {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    this.listeners.clear();
+    this.clearListeners();
     const open = [...this.connections.values()];
     this.connections.clear();
     await Promise.all(open.map((c) => c.then((conn) => conn.close(), () => undefined)));
@@ -235,9 +224,6 @@ export class RingpopObserver implements ClusterObserver {
     const recent = new Set([...this.lastListed].filter(([, seq]) => seq > this.reportSeq - RETAIN_REPORTS).map(([addr]) => addr));
     changed = this.table.retain(recent) || changed;
     for (const addr of [...this.lastListed.keys()]) if (!this.table.get(addr)) this.lastListed.delete(addr);
-    if (changed && !this.stopped) {
-      const members = this.table.members();
-      for (const listener of this.listeners) listener(members);
-    }
+    if (changed) this.notify();
   }
 }
