@@ -16,6 +16,7 @@ import { type SandboxService, signalService } from '../../src/sandbox/service/pr
 import type { SandboxAgent } from '../../src/sandbox/state.js';
 import { sandboxUp } from '../../src/sandbox/up.js';
 import { waitFor } from '../support/wait.js';
+import { onTestProcessExit } from '../support/exit-hook.js';
 
 export interface KvServiceCluster {
   stateDir: string;
@@ -38,7 +39,6 @@ export interface KvServiceClusterOptions {
 }
 
 const live = new Map<string, { agents: SandboxAgent[]; services: SandboxService[] }>();
-let hooked = false;
 
 function killLive(): void {
   for (const [dir, { agents, services }] of live) {
@@ -48,17 +48,8 @@ function killLive(): void {
   }
 }
 
-function hook(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', killLive);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      killLive();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
-}
+/** The safety net: services and agents nobody stopped are killed when the test process ends. */
+onTestProcessExit(killLive);
 
 export async function startKvServiceCluster({ nodes = 3, coldMs = 50, encrypt = false }: KvServiceClusterOptions = {}): Promise<KvServiceCluster> {
   const serf = findSerf();
@@ -71,7 +62,6 @@ export async function startKvServiceCluster({ nodes = 3, coldMs = 50, encrypt = 
     throw error;
   }
   const services = up.services ?? [];
-  hook();
   live.set(stateDir, { agents: up.agents, services });
   let stopped = false;
   const agent = (name: string): SandboxAgent => {

@@ -16,6 +16,7 @@ import { findSerf, runSerf, serfReason } from '../../src/sandbox/serf-binary.js'
 import { sandboxDown } from '../../src/sandbox/down.js';
 import { type SandboxUpOptions, sandboxUp } from '../../src/sandbox/up.js';
 import { waitFor } from '../support/wait.js';
+import { onTestProcessExit } from '../support/exit-hook.js';
 
 export interface SerfAgentInfo {
   name: string;
@@ -51,7 +52,6 @@ export interface SerfClusterOptions {
 
 /** Agents of clusters not stopped yet, with their state dirs. */
 const live = new Map<SerfAgentInfo[], string>();
-let exitHookInstalled = false;
 
 function killLive(): void {
   for (const [agents, stateDir] of live) {
@@ -60,21 +60,9 @@ function killLive(): void {
   }
 }
 
-/**
- * The safety net: on exit, and on SIGTERM/SIGINT (vitest ends its fork workers with SIGTERM, which
- * skips 'exit'), kill the agents of clusters nobody stopped, then let the signal do its default.
- */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', killLive);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      killLive();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
-}
+/** The safety net: agents of clusters nobody stopped are killed when the test process ends. */
+onTestProcessExit(killLive);
+
 
 export async function startSerfCluster({ nodes = 3, encrypt = false, tags }: SerfClusterOptions = {}): Promise<SerfCluster> {
   const serf = findSerf();
@@ -87,7 +75,6 @@ export async function startSerfCluster({ nodes = 3, encrypt = false, tags }: Ser
     throw error;
   }
   const agents = up.agents.map(({ name, bind, rpc, pid }) => ({ name, bind, rpc, pid }));
-  installExitHook();
   live.set(agents, stateDir);
 
   const agent = (name: string): SerfAgentInfo => {
