@@ -15,6 +15,8 @@ export interface ActiveFault {
   summary: string;
   appliedAtMs: number;
   expiresAtMs: number | null;
+  /** Where it is in place: the executors it was applied on (`netns:node1`, `ssh:root@10.0.0.3`). */
+  on?: string[];
 }
 
 /** A journaled fault is over when its dead-man deadline has passed (the hosts reverted it). */
@@ -26,7 +28,7 @@ export async function listActiveFaults(options: { journalDir?: string } = {}): P
   const now = Date.now();
   return readJournals(options.journalDir ?? defaultJournalDir())
     .filter((r) => isCurrent(r, now))
-    .map((r) => ({ id: r.id, kind: r.fault, targets: r.targets, summary: r.summary, appliedAtMs: r.appliedAtMs, expiresAtMs: r.expiresAtMs }));
+    .map((r) => ({ id: r.id, kind: r.fault, targets: r.targets, summary: r.summary, appliedAtMs: r.appliedAtMs, expiresAtMs: r.expiresAtMs, on: r.hosts.map((h) => h.on) }));
 }
 
 export interface FaultStatus extends ActiveFault {

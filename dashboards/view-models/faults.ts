@@ -37,6 +37,19 @@ export function summaryOf(fault: ActiveFault): string {
   return fault.summary.startsWith(`${fault.kind} `) ? fault.summary.slice(fault.kind.length + 1) : fault.summary;
 }
 
+/** Where a fault is in place, short: one or two hosts by name, else the first and how many more. */
+export function hostsOf(fault: ActiveFault): string {
+  const hosts = fault.on ?? [];
+  if (hosts.length <= 2) return hosts.join(', ');
+  return `${hosts[0]} +${hosts.length - 1} more`;
+}
+
+/** The summary line: where, when known (first, so a narrow pane cuts the detail, not the host), then what. */
+function describe(fault: ActiveFault): string {
+  const hosts = hostsOf(fault);
+  return hosts === '' ? summaryOf(fault) : `on ${hosts}: ${summaryOf(fault)}`;
+}
+
 /** Word-wraps, breaking words longer than a line (journal paths) instead of cutting them. */
 export function wrapBreaking(text: string, width: number): string[] {
   if (width <= 0) return [];
@@ -68,8 +81,8 @@ export function faultsView(input: FaultsViewInput): PaneView {
     rows.push({ text: clip(`${fit(`${fault.kind} ${fault.id}`, Math.max(0, width - left.length - 1))} ${left}`, width), tone });
     if (perFault === 1) continue;
     // How long it has been in place, when that fits beside the summary.
-    const aged = wrapBreaking(`${summaryOf(fault)}, applied ${formatDurationMs(nowMs - fault.appliedAtMs)} ago`, width - 2);
-    const lines = aged.length <= perFault - 1 ? aged : wrapAtMost(summaryOf(fault), width - 2, perFault - 1);
+    const aged = wrapBreaking(`${describe(fault)}, applied ${formatDurationMs(nowMs - fault.appliedAtMs)} ago`, width - 2);
+    const lines = aged.length <= perFault - 1 ? aged : wrapAtMost(describe(fault), width - 2, perFault - 1);
     for (const line of lines) rows.push({ text: `  ${line}`, tone: 'dim' });
   }
   return { title: `faults: ${faults.length} active`, rows: rows.slice(0, height) };

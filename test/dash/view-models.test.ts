@@ -253,6 +253,11 @@ describe('faults pane', () => {
     // The kind the journal's summary starts with is not repeated; a long summary wraps, then is cut.
     const long = { ...fault, kind: 'partition', summary: 'partition 10.0.0.1,10.0.0.2 | 10.0.0.3,10.0.0.4,10.0.0.5 (iptables)' };
     expect(faultsView({ faults: [long], note: null, nowMs: 1_005_000, scroll: 0, width: 24, height: 3 }).rows.map((r) => r.text)).toEqual(['partition f1  1m00s left', '  10.0.0.1,10.0.0.2 |', '  10.0.0.3,10.0.0.4,10.…']);
+    // Where it is in place, when the journal says: one or two hosts by name, else the first and a count.
+    const placed = { ...fault, on: ['netns:node1'] };
+    expect(faultsView({ faults: [placed], note: null, nowMs: 1_005_000, scroll: 0, width: 40, height: 4 }).rows.slice(1).map((r) => r.text)).toEqual(['  on netns:node1: 25% loss to :7946,', '  applied 5s ago']);
+    const many = { ...fault, on: ['ssh:root@10.0.0.1', 'ssh:root@10.0.0.2', 'ssh:root@10.0.0.3'] };
+    expect(faultsView({ faults: [many], note: null, nowMs: 1_005_000, scroll: 0, width: 40, height: 3 }).rows.slice(1).map((r) => r.text)).toEqual(['  on ssh:root@10.0.0.1 +2 more: 25% loss', '  to :7946, applied 5s ago']);
     // Too many faults for two lines each: one line each.
     expect(faultsView({ faults: [fault, { ...fault, id: 'f2' }], note: null, nowMs: 1_005_000, scroll: 0, width: 40, height: 3 }).rows.map((r) => r.text.split(/ +/)[1])).toEqual(['f1', 'f2']);
     // A journal path longer than the pane is broken over lines, not cut.
