@@ -29,6 +29,8 @@ export interface LatencyProbeOptions {
   rate: number;
   /** Probe names (first-connection, warm); empty for warm. */
   probes: string[];
+  /** Keep-alive connections of the warm probe (default 10). */
+  connections?: number;
 }
 
 function probeNames(names: string[]): ProbeName[] {
@@ -51,7 +53,7 @@ export function latencyConfig(options: LatencyProbeOptions): BenchConfig {
     rate: options.rate,
     durationMs: DASH_RUN_MS,
     probes,
-    connections: DASH_CONNECTIONS,
+    connections: options.connections ?? DASH_CONNECTIONS,
     keys: Array.from({ length: DASH_KEYS }, (_, i) => `key-${i}`),
     workers: 1,
   };

@@ -28,6 +28,7 @@ export default class Dash extends RingsideCommand {
     target: Flags.string({ helpValue: 'URL_TEMPLATE', description: 'run a latency probe against this address ({key} is filled in per request) and show its percentiles' }),
     rate: Flags.integer({ helpValue: 'R', description: 'probe requests per second, per probe (with --target; default 100)' }),
     probe: Flags.string({ helpValue: 'first-connection|warm', multiple: true, description: 'which latency probes to run (with --target; default warm; routing: use bench)' }),
+    connections: Flags.integer({ helpValue: 'C', min: 1, description: 'keep-alive connections of the warm probe (with --target; default 10; raise it when rate x server time exceeds it)' }),
     'journal-dir': Flags.string({ helpValue: 'DIR', description: 'chaos journal to read active faults from (default: the chaos default)' }),
   };
 
@@ -35,11 +36,11 @@ export default class Dash extends RingsideCommand {
     const { flags } = await this.parse(Dash);
     const terminal = terminalOutput();
     if (!terminal) throw usageError('dash needs a terminal', 'for a stream of membership changes use ringside watch --json');
-    if ((flags.rate !== undefined || flags.probe !== undefined) && flags.target === undefined) throw usageError('--rate and --probe need --target URL_TEMPLATE');
+    if ((flags.rate !== undefined || flags.probe !== undefined || flags.connections !== undefined) && flags.target === undefined) throw usageError('--rate, --probe and --connections need --target URL_TEMPLATE');
     if (flags.rate !== undefined && flags.rate <= 0) throw usageError(`--rate ${flags.rate} is not a positive number of requests per second`);
     if (flags['all-views'] && !flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
     algorithmOf(flags.ring);
-    const probe = flags.target !== undefined ? latencyConfig({ target: flags.target, rate: flags.rate ?? 100, probes: flags.probe ?? [] }) : undefined;
+    const probe = flags.target !== undefined ? latencyConfig({ target: flags.target, rate: flags.rate ?? 100, probes: flags.probe ?? [], ...(flags.connections !== undefined ? { connections: flags.connections } : {}) }) : undefined;
     const membership = await openMembership(sourceOptions(flags));
     let latency: LatencySource | undefined;
     try {
