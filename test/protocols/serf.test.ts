@@ -8,7 +8,7 @@ import type { PushNodeState } from '../../src/protocols/memberlist/push-pull.js'
 import { ipString, MembershipTable } from '../../src/protocols/serf/membership.js';
 import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeLeaveIntent, encodeSerfPushPull, type SerfPushPull } from '../../src/protocols/serf/messages.js';
 import { decodeTags, encodeTags } from '../../src/protocols/serf/tags.js';
-import { ipBytes } from '../../src/protocols/serf/member-observer.js';
+import { ipBytes } from '../../src/protocols/serf/member-identity.js';
 
 const vsn = Uint8Array.of(1, 5, 2, 2, 5, 5);
 const node = (name: string, incarnation: number, state: PushNodeState['state'] = 'alive', tags: Record<string, string> = {}): PushNodeState => ({

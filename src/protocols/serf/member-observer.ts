@@ -11,7 +11,6 @@
  * as gossip, so it reports them as fast as the agents themselves.
  */
 import { randomInt } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { RemoteInfo } from 'node:dgram';
 import { formatHostPort, type HostPort } from '../../cluster/member.js';
 import type { ClusterObserver, MemberView } from '../../cluster/observer.js';
@@ -30,7 +29,10 @@ import { ipString } from './membership.js';
 import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeLeaveIntent, encodeSerfPushPull } from './messages.js';
 import { ObservedMembership } from './observed-membership.js';
 import { collectViews } from './passive-observer.js';
+import { ipBytes, observerName } from './member-identity.js';
+import { ProbeRelay } from './probe-relay.js';
 import { encodeTags } from './tags.js';
+import { TimerSet } from './timer-set.js';
 
 export interface MemberObserverOptions extends GossipOptions {
   seeds: HostPort[];
@@ -42,22 +44,6 @@ export interface MemberObserverOptions extends GossipOptions {
   tags?: Record<string, string>;
 }
 
-/** A unique observer name: reusing a live member's name makes Serf vote the real node out. */
-export function observerName(): string {
-  return `ringside-${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 32)}-${process.pid}-${randomInt(0x10000).toString(16)}`;
-}
-
-export function ipBytes(host: string): Uint8Array {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return Uint8Array.from(host.split('.').map(Number));
-  const [head = '', tail = ''] = host.split('::');
-  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
-  const left = parse(head);
-  const right = host.includes('::') ? parse(tail) : [];
-  const groups = host.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill(0), ...right] : left;
-  if (groups.length !== 8 || groups.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) throw new RangeError(`cannot advertise ${host}: not an IP address`);
-  return Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff]));
-}
-
 export class MemberObserver extends ObservedMembership implements ClusterObserver {
   readonly mode = 'member' as const;
   readonly seeds: readonly string[];
@@ -65,15 +51,13 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private readonly clock = new LamportClock();
   private readonly eventClock = new LamportClock();
   private readonly queryClock = new LamportClock();
-  private readonly pendingAcks = new Map<number, () => void>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new TimerSet();
   private readonly meta: Uint8Array;
   /** Keyring and label, as the packet and stream codecs take them. */
   private readonly wire: ReturnType<typeof wireOptions>;
   private readonly addr: Uint8Array;
   private incarnation: number;
   private statusLTime = 0;
-  private seq = randomInt(1 << 30);
   private leaving = false;
   private starting: Promise<void> | undefined;
   private joinedAt = 0;
@@ -81,6 +65,11 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private udp: PacketSocket | undefined;
   private tcp: StreamListener | undefined;
   private port = 0;
+  private readonly relay = new ProbeRelay({
+    send: (message, host, port) => this.send(message, host, port),
+    self: () => ({ addr: this.addr, port: this.port, name: this.name }),
+    timers: this.timers,
+  });
 
   constructor(private readonly options: MemberObserverOptions) {
     super(options.flavour);
@@ -121,7 +110,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         this.mergeView(await this.exchange(seed, true, left));
         this.joinedAt = Date.now();
         this.announce();
-        this.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
+        this.timers.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
         return;
       } catch (error) {
         failure = exchangeFailure(formatHostPort(seed), error);
@@ -150,12 +139,12 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       // Members learn of a new member by gossip within a few rounds; a leave sent before that is
       // ignored by those that do not know us yet.
       const sinceJoin = Date.now() - this.joinedAt;
-      if (sinceJoin < OBSERVER_DEFAULTS.joinSettleMs) await this.sleep(OBSERVER_DEFAULTS.joinSettleMs - sinceJoin);
+      if (sinceJoin < OBSERVER_DEFAULTS.joinSettleMs) await this.timers.sleep(OBSERVER_DEFAULTS.joinSettleMs - sinceJoin);
       this.leaving = true;
       this.statusLTime = this.clock.increment();
       await this.broadcast([encodeMessage({ type: 'user', payload: encodeLeaveIntent(this.statusLTime, this.name) })]);
       await this.broadcast([encodeMessage({ type: 'dead', incarnation: this.incarnation, node: this.name, from: this.name })]);
-      await this.sleep(OBSERVER_DEFAULTS.leavePropagateMs);
+      await this.timers.sleep(OBSERVER_DEFAULTS.leavePropagateMs);
     }
     await this.close();
   }
@@ -163,7 +152,6 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all([this.udp?.close(), this.tcp?.close()]);
   }
@@ -284,7 +272,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         [peers[i], peers[j]] = [peers[j] as HostPort, peers[i] as HostPort];
       }
       for (const peer of peers.slice(0, OBSERVER_DEFAULTS.broadcastFanout)) this.udp?.send(packet, peer.host, peer.port);
-      if (round + 1 < OBSERVER_DEFAULTS.broadcastRounds) await this.sleep(OBSERVER_DEFAULTS.broadcastIntervalMs);
+      if (round + 1 < OBSERVER_DEFAULTS.broadcastRounds) await this.timers.sleep(OBSERVER_DEFAULTS.broadcastIntervalMs);
     }
   }
 
@@ -320,10 +308,10 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         return false;
       }
       case 'indirect-ping':
-        this.forwardProbe(message, from);
+        this.relay.forward(message, from);
         return false;
       case 'ack':
-        this.pendingAcks.get(message.seqNo)?.();
+        this.relay.acked(message.seqNo);
         return false;
       case 'nack':
       case 'err':
@@ -370,27 +358,6 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     }
   }
 
-  /** Pings a target for a member that could not reach it; acks back, or nacks when asked. */
-  private forwardProbe(request: Extract<Message, { type: 'indirect-ping' }>, from: RemoteInfo): void {
-    const target = ipString(request.target);
-    const replyTo = request.sourceAddr && request.sourcePort ? { host: ipString(request.sourceAddr), port: request.sourcePort } : { host: from.address, port: from.port };
-    if (!target || !replyTo.host) return;
-    const seq = (this.seq = (this.seq + 1) >>> 0);
-    const timer = setTimeout(() => {
-      this.pendingAcks.delete(seq);
-      this.timers.delete(timer);
-      if (request.nack) this.send({ type: 'nack', seqNo: request.seqNo }, replyTo.host, replyTo.port);
-    }, OBSERVER_DEFAULTS.probeTimeoutMs);
-    this.timers.add(timer);
-    this.pendingAcks.set(seq, () => {
-      clearTimeout(timer);
-      this.timers.delete(timer);
-      this.pendingAcks.delete(seq);
-      this.send({ type: 'ack', seqNo: request.seqNo, payload: new Uint8Array(0) }, replyTo.host, replyTo.port);
-    });
-    this.send({ type: 'ping', seqNo: seq, node: request.node, sourceAddr: this.addr, sourcePort: this.port, sourceNode: this.name }, target, request.port);
-  }
-
   /** TCP: a ping gets an ack; a push-pull gets our state and is merged. */
   private onStream(data: Uint8Array, remote: { address: string; port: number }): Uint8Array | null | undefined {
     const options = this.wire;
@@ -422,27 +389,4 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     }
   }
 
-  private every(ms: number, task: () => void): void {
-    const run = (): void => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.stopped) return;
-        task();
-        run();
-      }, ms);
-      timer.unref();
-      this.timers.add(timer);
-    };
-    run();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
-  }
 }
