@@ -26,7 +26,7 @@ function record(id: string, patch: Partial<JournalRecord> = {}): JournalRecord {
     deadmanAtMs: Date.now() + 60_000,
     detached: false,
     pid: process.pid,
-    hosts: [],
+    hosts: ['netns:n1', 'netns:n2'].map((on) => ({ on, journalFile: `/run/ringside/chaos/${id}.json`, pidFile: `/run/ringside/chaos/${id}.pid`, revert: [], summary: `partition ${id}`, deadman: true })),
     sshOptions: [],
     ...patch,
   };
@@ -49,8 +49,8 @@ describe('journal', () => {
     expect(readdirSync(dir).sort()).toEqual(['aaa1.json', 'bbb2.json', 'ccc3.json', 'garbage.json']);
     expect(readJournals(dir).map((r) => r.id)).toEqual(['aaa1', 'bbb2', 'ccc3']);
     expect(await listActiveFaults({ journalDir: dir })).toEqual([
-      { id: 'aaa1', kind: 'partition', targets: ['10.0.0.1', '10.0.0.2'], summary: 'partition aaa1', appliedAtMs: 1_000, expiresAtMs: 61_000 },
-      { id: 'bbb2', kind: 'loss', targets: ['10.0.0.1', '10.0.0.2'], summary: 'partition bbb2', appliedAtMs: 1_000, expiresAtMs: null },
+      { id: 'aaa1', kind: 'partition', targets: ['10.0.0.1', '10.0.0.2'], summary: 'partition aaa1', appliedAtMs: 1_000, expiresAtMs: 61_000, on: ['netns:n1', 'netns:n2'] },
+      { id: 'bbb2', kind: 'loss', targets: ['10.0.0.1', '10.0.0.2'], summary: 'partition bbb2', appliedAtMs: 1_000, expiresAtMs: null, on: ['netns:n1', 'netns:n2'] },
     ]);
     expect(await listActiveFaults({ journalDir: join(dir, 'missing') })).toEqual([]);
   });
