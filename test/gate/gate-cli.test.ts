@@ -14,6 +14,7 @@ import { Agent, request } from 'undici';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateResult } from '../../src/gate/index.js';
+import { latencyFigures } from '../support/bench-fixture.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const REQUESTS = 120;
@@ -80,21 +81,7 @@ async function measure(dispatcher: () => Agent, perRequest: boolean): Promise<Hi
 }
 
 function figures(h: Histogram): Record<string, unknown> {
-  const ms = (us: number) => Math.round(us) / 1000;
-  return {
-    count: h.totalCount,
-    errors: 0,
-    errorsByKind: {},
-    rate: 0,
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
-    mean: ms(h.mean),
-    histogram: encodeIntoCompressedBase64(h),
-  };
+  return { ...latencyFigures(h), errors: 0, errorsByKind: {}, rate: 0, histogram: encodeIntoCompressedBase64(h) };
 }
 
 /** Measures both probes against the server as it is now and writes a bench result file. */

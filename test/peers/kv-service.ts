@@ -9,14 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isSandboxAgent, signalAgent } from '../../src/sandbox/agent-process.js';
+import { signalAgent } from '../../src/sandbox/agent-process.js';
 import { sandboxDown } from '../../src/sandbox/down.js';
-import { findSerf, runSerf, serfReason } from '../../src/sandbox/serf-binary.js';
+import { findSerf } from '../../src/sandbox/serf-binary.js';
 import { type SandboxService, signalService } from '../../src/sandbox/service/process.js';
 import type { SandboxAgent } from '../../src/sandbox/state.js';
 import { sandboxUp } from '../../src/sandbox/up.js';
-import { waitFor } from '../support/wait.js';
 import { onTestProcessExit } from '../support/exit-hook.js';
+import { leaveAgent } from './serf.js';
 
 export interface KvServiceCluster {
   stateDir: string;
@@ -80,12 +80,7 @@ export async function startKvServiceCluster({ nodes = 3, coldMs = 50, encrypt = 
       if (found === undefined) throw new Error(`no service ${name}`);
       return found.url;
     },
-    leave: async (name) => {
-      const target = agent(name);
-      const run = await runSerf(serf, ['leave', `-rpc-addr=${target.rpc}`], 15_000);
-      if (run.code !== 0) throw new Error(`serf leave on ${name} failed: ${serfReason(run)}`);
-      await waitFor(() => !isSandboxAgent(target), { timeoutMs: 10_000, what: `${name} to exit after leaving` });
-    },
+    leave: (name) => leaveAgent(serf, agent(name)),
     stop: async () => {
       if (stopped) return;
       stopped = true;

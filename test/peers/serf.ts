@@ -14,6 +14,7 @@ import { isSandboxAgent, signalAgent } from '../../src/sandbox/agent-process.js'
 import { type SerfMember, serfMembers } from '../../src/sandbox/members.js';
 import { findSerf, runSerf, serfReason } from '../../src/sandbox/serf-binary.js';
 import { sandboxDown } from '../../src/sandbox/down.js';
+import type { SandboxAgent } from '../../src/sandbox/state.js';
 import { type SandboxUpOptions, sandboxUp } from '../../src/sandbox/up.js';
 import { waitFor } from '../support/wait.js';
 import { onTestProcessExit } from '../support/exit-hook.js';
@@ -64,6 +65,13 @@ function killLive(): void {
 onTestProcessExit(killLive);
 
 
+/** Graceful leave through serf's RPC; resolves once the agent process has exited. */
+export async function leaveAgent(serf: string, target: Pick<SandboxAgent, 'pid' | 'name' | 'bind' | 'rpc'>): Promise<void> {
+  const run = await runSerf(serf, ['leave', `-rpc-addr=${target.rpc}`], 15_000);
+  if (run.code !== 0) throw new Error(`serf leave on ${target.name} failed: ${serfReason(run)}`);
+  await waitFor(() => !isSandboxAgent(target), { timeoutMs: 10_000, what: `${target.name} to exit after leaving` });
+}
+
 export async function startSerfCluster({ nodes = 3, encrypt = false, tags }: SerfClusterOptions = {}): Promise<SerfCluster> {
   const serf = findSerf();
   const stateDir = mkdtempSync(join(tmpdir(), 'ringside-serf-'));
@@ -97,12 +105,7 @@ export async function startSerfCluster({ nodes = 3, encrypt = false, tags }: Ser
     kill9: (name) => {
       if (!signalAgent(agent(name), 'SIGKILL')) throw new Error(`agent ${name} is not running`);
     },
-    leave: async (name) => {
-      const target = agent(name);
-      const run = await runSerf(serf, ['leave', `-rpc-addr=${target.rpc}`], 15_000);
-      if (run.code !== 0) throw new Error(`serf leave on ${name} failed: ${serfReason(run)}`);
-      await waitFor(() => !isSandboxAgent(target), { timeoutMs: 10_000, what: `${name} to exit after leaving` });
-    },
+    leave: (name) => leaveAgent(serf, agent(name)),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -15,6 +15,20 @@ export function histogramOf(latenciesUs: readonly number[]): Histogram {
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
+/** The count and latency figures (ms with µs precision) a bench result stores, read from `h` (µs). */
+export function latencyFigures(h: Histogram): { count: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number; mean: number } {
+  return {
+    count: h.totalCount,
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p95: ms(h.getValueAtPercentile(95)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+    mean: ms(h.mean),
+  };
+}
+
 export interface ProbeFixture {
   latenciesUs: readonly number[];
   errors?: number;
@@ -27,17 +41,10 @@ export function probeJson(fixture: ProbeFixture): Record<string, unknown> {
   const h = histogramOf(fixture.latenciesUs);
   const durationMs = fixture.durationMs ?? 1000;
   const figures = {
-    count: h.totalCount,
+    ...latencyFigures(h),
     errors: fixture.errors ?? 0,
     errorsByKind: fixture.errors ? { timeout: fixture.errors } : {},
     rate: Math.round(((h.totalCount + (fixture.errors ?? 0)) / durationMs) * 1000 * 10) / 10,
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
-    mean: ms(h.mean),
   };
   return fixture.withoutHistogram ? figures : { ...figures, histogram: encodeIntoCompressedBase64(h), uncorrected: { ...figures, histogram: encodeIntoCompressedBase64(h) } };
 }
