@@ -29,7 +29,7 @@ function firstLine(text: string): string {
 function oclifMessage(text: string): string {
   const [first = 'bad usage', ...rest] = lines(text).filter((line) => !/^See more help/i.test(line));
   const message = rest.length > 0 ? `${first.replace(/:$/, '')}: ${rest.join('; ')}` : first;
-  return message.replace(/^Error:\s*/, '').replace(/\.$/, '');
+  return message.replace(/^Error:\s*/, '').replace(/^The following errors? occurred:\s*/i, '').replace(/\.$/, '');
 }
 
 export interface Reported {

@@ -14,7 +14,7 @@ export function parseBenchResult(text: string, file: string): BenchResult {
   try {
     data = JSON.parse(text);
   } catch {
-    throw fileError(`${file} is not JSON`, 'give a result written by ringside bench -o or --json');
+    throw fileError(`${file} is neither a bench result (JSON) nor an HdrHistogram log`, 'give results written by ringside bench -o/--json, or .hlog files from --hlog');
   }
   const doc = data as Partial<BenchResult>;
   if (doc === null || typeof doc !== 'object' || doc.kind !== 'ringside.bench' || doc.schemaVersion !== 1 || typeof doc.probes !== 'object') {

@@ -54,6 +54,10 @@ const cases: [string, string[], number, RegExp][] = [
   ['remove every node', ['plan', '--remove', 'a', '--remove', 'b', '--remove', 'c', '--members', good], 2, /removes every node/],
   ['bad size', ['plan', '--add', '10.0.0.9:3000', '--data-bytes', 'lots', '--members', good], 2, /--data-bytes lots is not a size/],
   ['snapshot without -o', ['snapshot', '--members', good], 2, /Missing required flag/],
+  // Regression: oclif prefixed these with "The following error occurred:".
+  ['gate without --baseline', ['gate', '--current', good], 2, /^ringside: Missing required flag baseline \(see ringside gate --help\)$/],
+  ['--cold-ms without --service', ['sandbox', 'up', '--cold-ms', '10'], 2, /^ringside: All of the following must be provided when using --cold-ms: --service/],
+  ['bench merge of a file of neither kind', ['bench', 'merge', good], 2, /is neither a bench result \(JSON\) nor an HdrHistogram log/],
 ];
 
 describe('bad input', () => {
