@@ -7,7 +7,7 @@
  * - faults: chaos/index.ts `listActiveFaults(options?): Promise<ActiveFault[]>`, polled once a second.
  */
 import type { Member } from '../src/cluster/member.js';
-import type { MemberView } from '../src/cluster/observer.js';
+import type { MemberView, ViewTarget } from '../src/cluster/observer.js';
 import type { ActiveFault } from '../chaos/status.js';
 import type { IntervalRecord } from '../src/probes/types.js';
 
@@ -32,10 +32,12 @@ export type FaultsFeed = () => Promise<ActiveFault[]>;
 
 /**
  * What the members pane reads: a ClusterObserver satisfies it (started), and so does a static
- * membership from --members/--snapshot. `views` only where members can be asked (--all-views).
+ * membership from --members/--snapshot. `viewTargets`/`askView` only where members can be asked
+ * (--all-views).
  */
 export interface MembershipFeed {
   members(): Member[];
   onChange(listener: (members: Member[]) => void): () => void;
-  views?(): Promise<MemberView[]>;
+  viewTargets?(): ViewTarget[];
+  askView?(target: ViewTarget): Promise<MemberView>;
 }

@@ -18,7 +18,7 @@ export interface OpenedMembership {
 
 export function observerFeed(observer: ClusterObserver): OpenedMembership {
   return {
-    feed: { members: () => observer.members(), onChange: (listener) => observer.onChange(listener), views: () => observer.views() },
+    feed: { members: () => observer.members(), onChange: (listener) => observer.onChange(listener), viewTargets: () => observer.viewTargets(), askView: (target) => observer.askView(target) },
     label: `${observer.protocol} ${observer.mode} ${observer.seeds.join(',')}`,
     stop: () => observer.stop(),
   };

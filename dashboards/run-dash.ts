@@ -8,6 +8,8 @@ import * as hdr from 'hdr-histogram-js';
 import { diffMembers } from '../src/cluster/events.js';
 import type { Member } from '../src/cluster/member.js';
 import { createSnapshot } from '../src/cluster/snapshot.js';
+import { type MemberView, targetKey, type ViewTarget } from '../src/cluster/observer.js';
+import { ViewPoller } from '../src/cluster/view-poller.js';
 import { compareViews } from '../src/cluster/views.js';
 import { RingsideError } from '../src/errors.js';
 import { type ClusterRingOptions, clusterRing } from '../src/ring/cluster-ring.js';
@@ -133,20 +135,34 @@ export async function runDash(options: DashOptions): Promise<DashSummary> {
     const timer = setInterval(poll, options.faultsIntervalMs ?? 1000);
     cleanups.push(() => clearInterval(timer));
   }
-  const views = options.membership.views?.bind(options.membership);
-  if (options.allViews && views) {
-    let asking = false;
-    const ask = (): void => {
-      if (asking) return;
-      asking = true;
-      views()
-        .then((list) => buffer.pushViews(compareViews(list)))
-        .catch(() => undefined)
-        .finally(() => (asking = false));
+  const feed = options.membership;
+  if (options.allViews && feed.viewTargets && feed.askView) {
+    // Every member's own view, each on its own schedule; the comparison is pushed as answers
+    // arrive, once every member has been asked (at most four times a second).
+    const targets = (): ViewTarget[] => feed.viewTargets?.() ?? [];
+    const latest = new Map<string, MemberView>();
+    let queued: NodeJS.Timeout | undefined;
+    const push = (): void => {
+      queued = undefined;
+      const current = targets().map(targetKey);
+      if (!current.every((k) => latest.has(k))) return;
+      buffer.pushViews(compareViews(current.map((k) => latest.get(k) as MemberView)));
     };
-    ask();
-    const timer = setInterval(ask, options.viewsIntervalMs ?? 5000);
-    cleanups.push(() => clearInterval(timer));
+    const poller = new ViewPoller(
+      { viewTargets: targets, askView: (t) => (feed.askView as (t: ViewTarget) => Promise<MemberView>)(t) },
+      {
+        intervalMs: options.viewsIntervalMs ?? 5000,
+        onView: (view) => {
+          latest.set(targetKey(view), view);
+          queued ??= setTimeout(push, 250);
+        },
+      },
+    );
+    poller.start();
+    cleanups.push(() => {
+      poller.stop();
+      if (queued) clearTimeout(queued);
+    });
   }
 
   let ringKey = '';

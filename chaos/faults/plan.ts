@@ -63,14 +63,17 @@ function planIptablesLoss(spec: LossSpec, id: string, host: HostContext): FaultP
   percent(spec.percent, 'loss');
   if (spec.correlationPct !== undefined) throw usageError('iptables loss has no correlation', 'drop --correlation or use --via tc');
   const statistic = ['-m', 'statistic', '--mode', 'random', '--probability', probability];
+  // Loss of a whole host is loss on its network: loopback (local agents, their RPC) is spared.
+  // A loss aimed at hosts or ports applies wherever they are, loopback included (the sandbox).
+  const whole = spec.target.hosts.length === 0 && spec.target.ports.length === 0;
   const rules: ChainRule[] = [];
-  if (spec.direction !== 'in') for (const m of iptablesMatches(spec.target, 'out')) rules.push({ hook: 'OUTPUT', match: [...m, ...statistic], verdict: 'DROP' });
-  if (spec.direction !== 'out') for (const m of iptablesMatches(spec.target, 'in')) rules.push({ hook: 'INPUT', match: [...m, ...statistic], verdict: 'DROP' });
+  if (spec.direction !== 'in') for (const m of iptablesMatches(spec.target, 'out')) rules.push({ hook: 'OUTPUT', match: [...(whole ? ['!', '-o', 'lo'] : []), ...m, ...statistic], verdict: 'DROP' });
+  if (spec.direction !== 'out') for (const m of iptablesMatches(spec.target, 'in')) rules.push({ hook: 'INPUT', match: [...(whole ? ['!', '-i', 'lo'] : []), ...m, ...statistic], verdict: 'DROP' });
   const dir = { in: 'received', out: 'sent', both: 'sent and received' }[spec.direction];
   return {
     id,
     kind: 'loss',
-    summary: `loss ${spec.percent}% of ${describeTarget(spec.target)} ${dir} (iptables statistic)`,
+    summary: `loss ${spec.percent}% of ${describeTarget(spec.target)} ${dir}${whole ? ', loopback spared' : ''} (iptables statistic)`,
     targets: spec.target.hosts.length > 0 ? spec.target.hosts : [describeTarget(spec.target)],
     needs: { iptables: true },
     ...planChains(id, rules, host.control),

@@ -7,7 +7,10 @@
  */
 import { diffMembers } from '../../src/cluster/events.js';
 import type { Member } from '../../src/cluster/member.js';
-import type { ClusterObserver } from '../../src/cluster/observer.js';
+import { agreementOf } from '../../src/cluster/agreement.js';
+import { type ClusterObserver, type MemberView, targetKey } from '../../src/cluster/observer.js';
+import { ViewPoller } from '../../src/cluster/view-poller.js';
+import { type MemberFlaps, ViewTimeline } from '../../src/cluster/view-timeline.js';
 import { usageError } from '../../src/errors.js';
 import { type Applied, applyFault } from '../apply.js';
 import { parseExecutor } from '../executors/parse.js';
@@ -16,7 +19,7 @@ import { readJournal } from '../journal.js';
 import { revertRecord } from '../revert.js';
 import { checkExpectation, type ExpectationResult } from './expect.js';
 import { planScenarioFault, type ScenarioHost } from './faults.js';
-import { type MemberMetrics, phaseMetrics, type TimedEvent, viewsAgree } from './metrics.js';
+import { type MemberMetrics, phaseMetrics, type TimedEvent } from './metrics.js';
 import type { Scenario } from './parse.js';
 import type { PhaseWindow, ProbeOutcome, ProbePhaseResult, ProbeRun, ProbeRunner } from './probes.js';
 
@@ -31,7 +34,7 @@ export interface RunScenarioOptions {
   hostJournalDir?: string;
   graceMs?: number;
   dryRun?: boolean;
-  /** How often to ask every member for its view while waiting for agreement (default 1 s). */
+  /** How often every member's own view is polled, throughout the run (default 1 s). */
   viewIntervalMs?: number;
   log?: (line: string) => void;
 }
@@ -48,8 +51,15 @@ export interface PhaseReport {
   falseSuspects: string[];
   flaps: number;
   flapsByMember: Record<string, number>;
-  /** From the phase start until every member's view agreed (phases after a fault), else null. */
+  /** Per member with a cycle or an incarnation rise: flaps, failedCycles, suspectCycles, incarnationDelta, seenBy, byView. */
+  memberFlaps: MemberFlaps[];
+  /** Polls of members' own views that ended in this phase, and the interval they were asked at. */
+  viewPolls: number;
+  viewIntervalMs: number | null;
+  /** From the phase start until every member that has not left answered and every view listed the same members, all alive (phases after a fault), else null. */
   agreementMs: number | null;
+  /** Members still not agreed on when a phase that waited for agreement ended without it. */
+  disagreeing: string[];
   /** Latency probes measured during this phase, per probe key (with a probe section). */
   probes: ProbePhaseResult | null;
 }
@@ -86,6 +96,31 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
     for (const event of diffMembers(current, members, new Date().toISOString())) events.push({ atMs: at, event });
     current = members;
   });
+  // Every member's own view, polled throughout the run: flaps per view, and agreement.
+  const viewIntervalMs = o.viewIntervalMs ?? 1000;
+  const timeline = new ViewTimeline();
+  const latestViews = new Map<string, MemberView>();
+  let phasePolls = 0;
+  const poller =
+    o.observer && !o.dryRun
+      ? new ViewPoller(o.observer, {
+          intervalMs: viewIntervalMs,
+          onView: (view) => {
+            timeline.add(view);
+            latestViews.set(targetKey(view), view);
+            phasePolls++;
+          },
+        })
+      : undefined;
+  poller?.start();
+  /** Agreement from every current target's latest view, each taken after `sinceEpoch`. */
+  const agreementSince = (sinceEpoch: number): { agree: boolean; at: number; disagreeing: string[] } => {
+    const targets = o.observer?.viewTargets() ?? [];
+    const fresh = targets.map((t) => latestViews.get(targetKey(t))).filter((v): v is MemberView => v !== undefined && v.at >= sinceEpoch);
+    const stale = targets.filter((t) => !fresh.some((v) => targetKey(v) === targetKey(t))).map((t) => t.name);
+    const a = agreementOf(fresh);
+    return { agree: stale.length === 0 && a.agree, at: Math.max(0, ...fresh.map((v) => v.at)), disagreeing: [...new Set([...stale, ...a.disagreeing])].sort() };
+  };
   let interrupted = false;
   let wake: (() => void) | undefined;
   const onSignal = (): void => {
@@ -107,6 +142,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
   const executors = new Map(hosts.map((h) => [h.name, parseExecutor(h.on, { sshOptions: o.sshOptions ?? [] })]));
   const memberOf = (name: string): string => hosts.find((h) => h.name === name)?.member ?? name;
   const phases: PhaseReport[] = [];
+  const spans: Array<{ startMs: number; endMs: number; faulted: string[] }> = [];
   const windows: PhaseWindow[] = [];
   let faultedBefore = false;
   // One probe run spans the scenario; its records are assigned to the phases when it stops.
@@ -122,6 +158,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
       const planned = phase.faults.map((f) => planScenarioFault(f, hosts));
       const applied: Applied[] = [];
       let agreementMs: number | null = null;
+      let disagreeing: string[] = [];
+      phasePolls = 0;
       try {
         for (const p of planned) {
           applied.push(
@@ -141,14 +179,18 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
           const watchAgreement = o.observer !== undefined && (phase.untilAgreement || (faultedBefore && planned.length === 0));
           const endAt = startMs + phase.durationMs;
           if (watchAgreement) {
+            const sinceEpoch = epoch0 + startMs;
             while (now() < endAt && !interrupted) {
-              if (viewsAgree(await (o.observer as ClusterObserver).views())) {
-                agreementMs = Math.round(now() - startMs);
+              const a = agreementSince(sinceEpoch);
+              disagreeing = a.disagreeing;
+              if (a.agree) {
+                agreementMs = Math.max(0, Math.round(a.at - sinceEpoch));
+                disagreeing = [];
                 if (phase.untilAgreement) break;
                 await sleep(endAt - now());
                 break;
               }
-              await sleep(Math.min(o.viewIntervalMs ?? 1000, endAt - now()));
+              await sleep(Math.min(Math.max(50, viewIntervalMs / 4), endAt - now()));
             }
           } else {
             await sleep(endAt - now());
@@ -166,7 +208,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
       const endMs = now();
       windows.push({ name: phase.name, startMs: epoch0 + startMs, endMs: epoch0 + endMs });
       const affects = phase.faulted ?? [...new Set(planned.flatMap((p) => p.affects))];
-      const m = phaseMetrics(events, startMs, endMs, affects.map(memberOf));
+      spans.push({ startMs, endMs, faulted: affects.map(memberOf) });
       phases.push({
         name: phase.name,
         startMs: Math.round(startMs),
@@ -177,6 +219,28 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
           on: a.hosts.map((h) => h.on),
           ...(o.dryRun ? { commands: Object.fromEntries(a.hosts.map((h) => [h.on, h.apply.map((s) => describeStep(s, h.wrap))])) } : {}),
         })),
+        // Cluster metrics are filled in once the run is over: a cycle that began here may end in a later phase.
+        faulted: [],
+        maxFirstSuspectMs: null,
+        maxFailedMs: null,
+        falseSuspicions: 0,
+        falseSuspects: [],
+        flaps: 0,
+        flapsByMember: {},
+        memberFlaps: [],
+        viewPolls: poller ? phasePolls : 0,
+        viewIntervalMs: poller ? viewIntervalMs : null,
+        agreementMs,
+        disagreeing,
+        probes: null,
+      });
+      faultedBefore = planned.length > 0 || (faultedBefore && agreementMs === null);
+    }
+    poller?.stop();
+    phases.forEach((p, i) => {
+      const span = spans[i] as (typeof spans)[number];
+      const m = phaseMetrics(events, span.startMs, span.endMs, span.faulted, poller ? { timeline, epochOffset: epoch0 } : undefined);
+      Object.assign(p, {
         faulted: m.faulted,
         maxFirstSuspectMs: maxOf(m.faulted.map((f) => f.firstSuspectMs)),
         maxFailedMs: maxOf(m.faulted.map((f) => f.failedMs)),
@@ -184,11 +248,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
         falseSuspects: m.falseSuspects,
         flaps: m.flaps,
         flapsByMember: m.flapsByMember,
-        agreementMs,
-        probes: null,
+        memberFlaps: m.memberFlaps,
       });
-      faultedBefore = planned.length > 0 || (faultedBefore && agreementMs === null);
-    }
+    });
     if (probe) {
       log('stopping the probes');
       outcome = await probe.stop(windows);
@@ -198,6 +260,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
     }
   } finally {
     if (probe && !outcome) await probe.stop(windows).catch(() => undefined);
+    poller?.stop();
     unsubscribe?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -217,6 +280,7 @@ function lookupIn(phases: PhaseReport[], memberOf: (host: string) => string) {
     if (member !== undefined) {
       const name = memberOf(member);
       if (metric === 'flaps') return p.flapsByMember[name] ?? 0;
+      if (metric === 'failedCycles' || metric === 'suspectCycles' || metric === 'incarnationDelta') return p.memberFlaps.find((f) => f.member === name)?.[metric] ?? 0;
       const f = p.faulted.find((x) => x.member === name);
       if (!f || (metric !== 'firstSuspectMs' && metric !== 'failedMs')) return undefined;
       return f[metric];

@@ -1,6 +1,7 @@
 /**
  * The members pane: every member with its status (problems first), incarnation and tags;
- * ringside's own observer marked; with --all-views, whether the members agree. Pure.
+ * ringside's own observer marked; with --all-views, whether the members' own views agree, one
+ * line per group when they do not, and each member's group letter (column V). Pure.
  */
 import type { Member, MemberStatus } from '../../src/cluster/member.js';
 import { OBSERVER_TAG, OBSERVER_TAG_VALUE } from '../../src/cluster/ring-members.js';
@@ -48,18 +49,33 @@ export function countByStatus(members: readonly Member[]): Record<MemberStatus, 
   return counts;
 }
 
-/** One line (or two) saying whether the members' own views agree. */
+/** Group letters: A for the largest group of members whose views agree, then B, ... */
+export function groupLetters(views: ViewsReport | null | undefined): Map<string, string> {
+  const letters = new Map<string, string>();
+  if (!views || views.groups.length < 2) return letters;
+  views.groups.forEach((g, i) => {
+    for (const o of g.observers) letters.set(o, String.fromCharCode(65 + Math.min(i, 25)));
+  });
+  return letters;
+}
+
+/** Whether the members' own views agree; when not, one line per group of agreeing members. */
 export function viewsRows(views: ViewsReport | null, width: number): Row[] {
   if (views === null) return [{ text: clip('views: asking every member…', width), tone: 'dim' }];
-  const unreachable = views.unreachable.length > 0 ? `, ${views.unreachable.length} did not answer` : '';
-  if (views.agree) return [{ text: clip(`views: all ${views.groups[0]?.observers.length ?? 0} agree${unreachable}`, width), tone: views.unreachable.length > 0 ? 'warn' : 'good' }];
-  const about = views.disagreements
-    .map((d) => `${d.member}: ${Object.entries(d.seenAs).map(([status, who]) => `${status} to ${(who ?? []).length}`).join(', ')}`)
-    .join('; ');
-  return [
-    { text: clip(`views: ${views.groups.length} different views${unreachable}`, width), tone: 'bad' },
-    { text: clip(`  ${about}`, width), tone: 'bad' },
-  ];
+  const silent = views.unreachable.map((u) => u.observer);
+  const unreachable = silent.length > 0 ? `, ${silent.length} did not answer (${silent.join(',')})` : '';
+  const answered = views.asked.filter((a) => a.answered).length;
+  if (views.groups.length <= 1) {
+    if (views.agree) return [{ text: clip(`views: all ${answered} agree`, width), tone: 'good' }];
+    return [{ text: clip(`views: ${answered} agree${unreachable}`, width), tone: 'warn' }];
+  }
+  const rows: Row[] = [{ text: clip(`views: ${views.groups.length} groups disagree${unreachable}`, width), tone: 'bad' }];
+  views.groups.forEach((g, i) => {
+    const down = Object.entries(g.statuses).filter(([, status]) => status !== 'alive');
+    const held = down.length === 0 ? 'all alive' : `holds ${down.map(([m, status]) => `${m} ${status}`).join(', ')}`;
+    rows.push({ text: clip(`${String.fromCharCode(65 + Math.min(i, 25))} ${g.observers.join(',')}: ${held}`, width), tone: 'bad' });
+  });
+  return rows;
 }
 
 interface Column {
@@ -70,7 +86,14 @@ interface Column {
 }
 
 /** The columns that fit `width`: tags, then incarnation, then address go first when narrow. */
-function columnsFor(members: readonly Member[], width: number): Column[] {
+function columnsFor(members: readonly Member[], width: number, groups: ReadonlyMap<string, string>): Column[] {
+  const marked = groups.size > 0;
+  const group: Column = { header: 'V', width: 1, value: (m) => groups.get(m.name) ?? '-' };
+  const chosen = columnsWithout(members, marked ? width - 2 : width);
+  return marked ? [group, ...chosen] : chosen;
+}
+
+function columnsWithout(members: readonly Member[], width: number): Column[] {
   const longest = (values: string[], min: number, max: number): number => Math.max(min, Math.min(max, Math.max(0, ...values.map((v) => v.length))));
   const nameOf = (m: Member): string => `${isObserver(m) ? '*' : ''}${m.name}`;
   const name: Column = { header: 'NAME', width: longest(members.map(nameOf), 4, 24), value: nameOf };
@@ -101,7 +124,7 @@ export function membersView(input: MembersViewInput): PaneView {
   const parts = (['alive', 'suspect', 'failed', 'left'] as const).filter((s) => counts[s] > 0 || s === 'alive').map((s) => `${counts[s]} ${s}`);
   const title = `members ${input.members.length}: ${parts.join(', ')}${filtered}`;
   const rows: Row[] = input.views !== undefined ? viewsRows(input.views, width) : [];
-  const columns = columnsFor(shown.length > 0 ? shown : input.members, width);
+  const columns = columnsFor(shown.length > 0 ? shown : input.members, width, groupLetters(input.views));
   const line = (cells: string[]): string => clip(cells.map((c, i) => (i === cells.length - 1 ? c : fit(c, columns[i]!.width, columns[i]!.align))).join(' '), width);
   rows.push({ text: line(columns.map((c) => c.header)), tone: 'accent' });
   const room = Math.max(0, height - rows.length);

@@ -24,9 +24,25 @@ export function renderScenario(r: ScenarioReport): string {
       { header: 'FAILED', value: (p) => p.faulted.map((f) => `${f.member} ${ms(f.failedMs)}`).join(' ') || '-' },
       { header: 'FALSE', value: (p) => String(p.falseSuspicions), align: 'right' },
       { header: 'FLAPS', value: (p) => String(p.flaps), align: 'right' },
-      { header: 'AGREED', value: (p) => ms(p.agreementMs), align: 'right' },
+      { header: 'AGREED', value: (p) => (p.agreementMs === null && p.disagreeing.length > 0 ? `no (${p.disagreeing.join(',')})` : ms(p.agreementMs)), align: 'right' },
+      { header: 'POLLS', value: (p) => (p.viewIntervalMs === null ? '-' : `${p.viewPolls}/${p.viewIntervalMs}ms`), align: 'right' },
     ]),
   );
+  const flapping = r.phases.flatMap((p) => p.memberFlaps.filter((f) => f.flaps > 0 || f.incarnationDelta > 0).map((f) => ({ phase: p.name, f })));
+  if (flapping.length > 0) {
+    lines.push('', "flaps per member, as each member's own view saw them (the view that saw the most; incarnation rises count refutations between polls):");
+    lines.push(
+      renderTable(flapping, [
+        { header: 'PHASE', value: (x) => x.phase },
+        { header: 'MEMBER', value: (x) => x.f.member },
+        { header: 'FAILED', value: (x) => String(x.f.failedCycles), align: 'right' },
+        { header: 'SUSPECT', value: (x) => String(x.f.suspectCycles), align: 'right' },
+        { header: 'INC+', value: (x) => String(x.f.incarnationDelta), align: 'right' },
+        { header: 'VIEWS', value: (x) => String(x.f.seenBy), align: 'right' },
+        { header: 'BY VIEW (failed/suspect)', value: (x) => Object.entries(x.f.byView).map(([o, v]) => `${o} ${v.failedCycles}/${v.suspectCycles}`).join(' ') },
+      ]),
+    );
+  }
   if (r.probe) lines.push('', 'latency probes (corrected for coordinated omission; errors are not in the percentiles):', renderProbes(r));
   if (!r.observed) lines.push('', 'not observed (no --join): faults only, no cluster metrics');
   if (r.expectations.length > 0) lines.push('', ...r.expectations.map((e) => `${e.pass ? 'PASS' : 'FAIL'}  ${e.expect}  (actual ${e.actual ?? 'never'})`));

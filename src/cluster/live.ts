@@ -67,10 +67,18 @@ export async function createObserver(options: LiveSourceOptions): Promise<Cluste
   };
   if (options.mode === 'passive') return new PassiveObserver({ ...gossip, seeds, intervalMs: options.intervalMs });
   const loopback = seeds.every((s) => isLoopback(s.host));
-  const bind = options.bind !== undefined ? parseHostPort(options.bind) : { host: loopback ? '127.0.0.1' : '0.0.0.0', port: 0 };
+  const bind = options.bind !== undefined ? parseBind(options.bind) : { host: loopback ? '127.0.0.1' : '0.0.0.0', port: 0 };
   if (!bind) throw usageError(`--bind ${options.bind} is not HOST:PORT`);
   const advertise = options.advertise ?? (bind.host === '0.0.0.0' || bind.host === '::' ? defaultAdvertise() : bind.host);
   return new MemberObserver({ ...gossip, seeds, bind, advertise });
+}
+
+/** `HOST:PORT`, where port 0 (or no port) picks a free one. */
+function parseBind(text: string): HostPort | undefined {
+  if (!/:\d+$/.test(text) || /^\[[^\]]*\]$/.test(text)) return parseHostPort(`${text}:1`) && { host: text.replace(/^\[|\]$/g, ''), port: 0 };
+  const zero = /:0+$/.test(text);
+  const hp = parseHostPort(zero ? text.replace(/:0+$/, ':1') : text);
+  return hp && (zero ? { ...hp, port: 0 } : hp);
 }
 
 /**

@@ -9,7 +9,7 @@ import { type DashSummary, summaryText } from '../../dashboards/view-models/summ
 import { usageError } from '../errors.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
-import { clusterRingOptions, sourceOptions } from '../cli/options.js';
+import { clusterRingOptions, liveOptions, sourceOptions } from '../cli/options.js';
 import { algorithmOf } from '../ring/cluster-ring.js';
 
 export default class Dash extends RingsideCommand {
@@ -24,7 +24,7 @@ export default class Dash extends RingsideCommand {
   static override flags = {
     ...sourceFlags,
     ...ringFlags,
-    'all-views': Flags.boolean({ description: "ask every member for its own view every 5s and show whether they agree (live clusters)" }),
+    'all-views': Flags.boolean({ description: "ask every member that has not left for its own view every --interval; show the groups of members whose views agree (live clusters)" }),
     target: Flags.string({ helpValue: 'URL_TEMPLATE', description: 'run a latency probe against this address ({key} is filled in per request) and show its percentiles' }),
     rate: Flags.integer({ helpValue: 'R', description: 'probe requests per second, per probe (with --target; default 100)' }),
     probe: Flags.string({ helpValue: 'first-connection|warm', multiple: true, description: 'which latency probes to run (with --target; default warm; routing: use bench)' }),
@@ -52,6 +52,7 @@ export default class Dash extends RingsideCommand {
         ring: clusterRingOptions(flags),
         replicas: flags.replicas,
         allViews: flags['all-views'],
+        ...(flags.join?.length ? { viewsIntervalMs: liveOptions(flags).intervalMs } : {}),
         latency,
         latencyNote: latency ? 'waiting for the first interval…' : LATENCY_NOT_ASKED,
         faults,

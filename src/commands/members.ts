@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
-import { createObserver, withObserver } from '../cluster/live.js';
+import { createObserver, snapshotOf, withObserver } from '../cluster/live.js';
 import type { Member } from '../cluster/member.js';
 import type { ClusterInfo } from '../cluster/snapshot.js';
 import { loadMembership } from '../cluster/source.js';
-import { compareViews, type ViewsReport } from '../cluster/views.js';
+import { compareViews, type ViewsReport, viewsSummary } from '../cluster/views.js';
 import { usageError } from '../errors.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
@@ -26,26 +26,25 @@ export default class Members extends RingsideCommand {
 
   static override flags = {
     ...sourceFlags,
-    'all-views': Flags.boolean({ description: "ask every member for its own view and show who disagrees about whom" }),
+    'all-views': Flags.boolean({ description: "ask every member that has not left (failed ones too) and every seed for its own view; show the groups, who disagrees about whom, and what each pair says of the other" }),
   };
 
   async run(): Promise<MembersResult> {
     const { flags } = await this.parse(Members);
-    if (flags['all-views']) {
-      if (!flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
-      const result = await withObserver(await createObserver(liveOptions(flags)), async (observer): Promise<MembersResult> => {
-        const views = compareViews(await observer.views());
-        return { cluster: clusterOf(observer.protocol, observer.mode, [...observer.seeds]), members: observer.members(), views };
-      });
-      return this.output(result, flags.json, render);
+    if (flags['all-views'] && !flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
+    if (!flags.join?.length || flags.members !== undefined || flags.snapshot !== undefined) {
+      const snapshot = await loadMembership(sourceOptions(flags));
+      return this.output({ cluster: snapshot.cluster, members: snapshot.members }, flags.json, render);
     }
-    const snapshot = await loadMembership(sourceOptions(flags));
-    return this.output({ cluster: snapshot.cluster, members: snapshot.members }, flags.json, render);
+    const result = await withObserver(await createObserver(liveOptions(flags)), async (observer): Promise<MembersResult> => {
+      const { cluster, members } = snapshotOf(observer);
+      if (flags['all-views']) return { cluster, members, views: compareViews(await observer.views()) };
+      // The merged view is one opinion; when the replies it was merged from disagree, say so.
+      const polled = compareViews(observer.recentViews(), 'polls');
+      return { cluster, members, ...(polled.groups.length > 1 ? { views: polled } : {}) };
+    });
+    return this.output(result, flags.json, render);
   }
-}
-
-function clusterOf(protocol: ClusterInfo['protocol'], mode: ClusterInfo['mode'], seeds: string[]): ClusterInfo {
-  return { protocol, mode, seeds, observedAt: new Date().toISOString(), source: 'live' };
 }
 
 function tagsText(tags: Record<string, string>): string {
@@ -61,16 +60,20 @@ function render(result: MembersResult): string {
     { header: 'STATUS', value: (m) => (m.nativeStatus !== m.status ? `${m.status} (${m.nativeStatus})` : m.status) },
     { header: 'TAGS', value: (m) => tagsText(m.tags) },
   ]);
-  if (!result.views) return table;
   const { views } = result;
-  const lines = [table, ''];
-  if (views.agree) lines.push(`all ${views.groups[0]?.observers.length ?? 0} members that answered agree on the membership${views.groups[0]?.checksum !== undefined ? ` (checksum ${views.groups[0].checksum})` : ''}`);
+  if (!views) return table;
+  const disagree = views.groups.length > 1;
+  const warning = disagree ? [`${viewsSummary(views)} (the table is the merged view; see ${views.source === 'polls' ? 'members --all-views or ' : ''}ringside diagnose)`] : [];
+  if (views.source === 'polls') return [...warning, table].join('\n');
+  const lines = [...warning, table, ''];
+  if (!disagree) lines.push(viewsSummary(views));
   else {
-    lines.push(`members disagree: ${views.groups.length} different views`);
-    views.groups.forEach((g, i) => lines.push(`  view ${i + 1}${g.checksum !== undefined ? ` (checksum ${g.checksum})` : ''}, held by ${g.observers.join(', ')}`));
+    views.groups.forEach((g, i) => lines.push(`view ${i + 1}${g.checksum !== undefined ? ` (checksum ${g.checksum})` : ''}, held by ${g.observers.join(', ')}`));
     for (const d of views.disagreements) {
       lines.push(`  ${d.member}: ${Object.entries(d.seenAs).map(([status, who]) => `${status} to ${(who ?? []).join(', ')}`).join('; ')}`);
     }
+    const oneWay = views.reachability.filter((r) => (r.aSeesB === 'alive') !== (r.bSeesA === 'alive'));
+    for (const r of oneWay) lines.push(`one-way: ${r.a} sees ${r.b} ${r.aSeesB}, ${r.b} sees ${r.a} ${r.bSeesA}`);
   }
   for (const u of views.unreachable) lines.push(`no view from ${u.observer} (${u.addr}): ${u.error}`);
   return lines.join('\n');

@@ -91,6 +91,19 @@ describe('tbf and iptables plans', () => {
     ]);
   });
 
+  it('iptables loss of a whole host spares loopback; a loss aimed at a port does not', () => {
+    const whole = planFault({ kind: 'loss', percent: 80, via: 'iptables', direction: 'both', target: { hosts: [], ports: [], protocol: 'all' } }, 'l2', {});
+    expect(whole.apply.filter((st) => st.run[3] === '-A').map((st) => st.run.slice(4))).toEqual([
+      ['RINGSIDE-l2-I', '!', '-i', 'lo', '-m', 'statistic', '--mode', 'random', '--probability', '0.8', '-j', 'DROP'],
+      ['RINGSIDE-l2-O', '!', '-o', 'lo', '-m', 'statistic', '--mode', 'random', '--probability', '0.8', '-j', 'DROP'],
+    ].sort((x, y) => (x[0] as string).localeCompare(y[0] as string)));
+    expect(whole.summary).toBe('loss 80% of all traffic sent and received, loopback spared (iptables statistic)');
+    const udpOnly = planFault({ kind: 'loss', percent: 100, via: 'iptables', direction: 'in', target: { hosts: [], ports: [], protocol: 'udp' } }, 'l3', {});
+    expect(udpOnly.apply.find((st) => st.run[3] === '-A')?.run.slice(5)).toEqual(['!', '-i', 'lo', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', '1', '-j', 'DROP']);
+    const port = planFault({ kind: 'loss', percent: 10, via: 'iptables', direction: 'in', target: { hosts: [], ports: ['17952'], protocol: 'tcp' } }, 'l4', {});
+    expect(port.apply.find((st) => st.run[3] === '-A')?.run.slice(5)).toEqual(['-p', 'tcp', '--dport', '17952', '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP']);
+  });
+
   it('the control connection is let through first (RETURN, so foreign rules still apply to it)', () => {
     const plan = planFault({ kind: 'partition', cuts: isolateCuts('10.0.0.3'), target: { ports: [], protocol: 'all' }, description: 'isolate' }, 'p1', { control });
     const inputRules = plan.apply.filter((s) => s.run[3] === '-A' && s.run[4] === 'RINGSIDE-p1-I').map((s) => s.run.slice(5));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MembershipEvent } from '../../src/cluster/events.js';
 import { checkExpectation } from '../../chaos/scenario/expect.js';
 import { planScenarioFault, type ScenarioHost } from '../../chaos/scenario/faults.js';
-import { phaseMetrics, type TimedEvent, viewsAgree } from '../../chaos/scenario/metrics.js';
+import { mergedCycles, phaseMetrics, type TimedEvent } from '../../chaos/scenario/metrics.js';
 import { parseScenario } from '../../chaos/scenario/parse.js';
 import { parseProbeSection } from '../../chaos/scenario/probe-section.js';
 import { loadScenario, parseHostBinding, shippedScenarios } from '../../chaos/scenario/files.js';
@@ -17,16 +17,16 @@ describe('phase metrics', () => {
   const events = [
     ev(500, 'n1', 'suspect', 'alive'), // before the phase
     ev(1200, 'n1', 'suspect', 'alive'),
-    ev(1900, 'n1', 'alive', 'suspect'), // flap 1
+    ev(1900, 'n1', 'alive', 'suspect'), // a cycle that began before the phase
     ev(2500, 'n2', 'suspect', 'alive'), // a healthy member suspected
     ev(3000, 'n1', 'suspect', 'alive'),
-    ev(3400, 'n1', 'alive', 'suspect'), // flap 2
+    ev(3400, 'n1', 'alive', 'suspect'), // flap 1: suspect, then alive
     ev(4100, 'n1', 'suspect', 'alive'),
     ev(6100, 'n1', 'failed', 'suspect'),
-    ev(9000, 'n1', 'alive', 'failed'), // after the phase
+    ev(9000, 'n1', 'alive', 'failed'), // flap 2: began in the phase (suspect, failed), came back after it
   ];
 
-  it('times to first suspect and to failed, false suspicions and flaps within the phase only', () => {
+  it('times to first suspect and to failed, false suspicions, and the cycles that began within the phase', () => {
     expect(phaseMetrics(events, 1000, 8000, ['n1', 'n3'])).toEqual({
       faulted: [
         { member: 'n1', firstSuspectMs: 200, failedMs: 5100 },
@@ -36,16 +36,18 @@ describe('phase metrics', () => {
       falseSuspects: ['n2'],
       flaps: 2,
       flapsByMember: { n1: 2 },
+      memberFlaps: [],
     });
   });
 
-  it('views agree only when every view lists the same members, all alive', () => {
-    const v = (...s: string[]) => ({ members: s.map((x) => ({ name: x.split('=')[0] as string, status: x.split('=')[1] as string })) });
-    expect(viewsAgree([v('a=alive', 'b=alive'), v('b=alive', 'a=alive')])).toBe(true);
-    expect(viewsAgree([v('a=alive', 'b=alive'), v('a=alive', 'b=failed')])).toBe(false);
-    expect(viewsAgree([v('a=alive', 'b=suspect'), v('a=alive', 'b=suspect')])).toBe(false);
-    expect(viewsAgree([v('a=alive'), { members: null }])).toBe(false);
-    expect(viewsAgree([v('a=alive', 'c=left'), v('a=alive')])).toBe(true);
+  it('a failed member that comes back is a cycle of the merged view too, not only suspect -> alive', () => {
+    expect(mergedCycles(events)).toEqual([
+      { member: 'n1', beganMs: 500, worst: 'suspect' },
+      { member: 'n1', beganMs: 3000, worst: 'suspect' },
+      { member: 'n1', beganMs: 4100, worst: 'failed' },
+    ]);
+    // n2 was suspected and never came back within the events: no cycle; a leave ends one without a cycle.
+    expect(mergedCycles([ev(0, 'x', 'failed', 'alive'), ev(10, 'x', 'left', 'failed'), ev(20, 'x', 'alive', 'left')])).toEqual([]);
   });
 });
 

@@ -58,6 +58,12 @@ const cases: [string, string[], number, RegExp][] = [
   ['gate without --baseline', ['gate', '--current', good], 2, /^ringside: Missing required flag baseline \(see ringside gate --help\)$/],
   ['--cold-ms without --service', ['sandbox', 'up', '--cold-ms', '10'], 2, /^ringside: All of the following must be provided when using --cold-ms: --service/],
   ['bench merge of a file of neither kind', ['bench', 'merge', good], 2, /is neither a bench result \(JSON\) nor an HdrHistogram log/],
+  ['diagnose without a live cluster', ['diagnose', '--members', good], 2, /^ringside: diagnose needs a live cluster \(pass --join HOST:PORT\)$/],
+  ['diagnose of an offline file', ['diagnose', '--join', '127.0.0.1:7946', '--snapshot', good], 2, /diagnose reads a live cluster only/],
+  ['diagnose with a bad duration', ['diagnose', '--join', '127.0.0.1:7946', '--duration', 'soon'], 2, /--duration soon/],
+  // Port 9 on loopback: nothing listens there, so the one seed is refused.
+  ['diagnose of an unreachable cluster', ['diagnose', '--join', '127.0.0.1:9', '--timeout', '1s', '--duration', '1s'], 3, /^ringside: 127\.0\.0\.1:9: connection refused \(check the address and port/],
+  ['diagnose of an unreachable ringpop cluster', ['diagnose', '--protocol', 'ringpop', '--join', '127.0.0.1:9', '--timeout', '1s'], 3, /^ringside: .*127\.0\.0\.1:9/],
 ];
 
 describe('bad input', () => {

@@ -1,17 +1,7 @@
 // The published JSON Schemas (schemas/) describe what the commands really print.
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJson, tempFiles } from '../support/cli.js';
-
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-for (const name of ['snapshot.v1', 'owner', 'ring', 'plan']) {
-  ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')));
-}
-const validate = (id: string, data: unknown): string => {
-  const ok = ajv.validate(`https://ringside.dev/schemas/${id}.schema.json`, data);
-  return ok ? 'valid' : ajv.errorsText(ajv.errors);
-};
+import { validate } from '../support/schemas.js';
 
 const files = tempFiles({
   'cluster.txt': '10.0.0.1:3000 a w=1\n10.0.0.2:3000 b w=2\n10.0.0.3:3000 c w=1\n',

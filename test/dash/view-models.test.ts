@@ -17,7 +17,8 @@ import { describeEntry, eventsView } from '../../dashboards/view-models/events.j
 import { faultsView, timeLeft, wrapBreaking } from '../../dashboards/view-models/faults.js';
 import { inner, layoutFor } from '../../dashboards/view-models/layout.js';
 import { bucketEdges, countAtOrBelow, createLatencyHistory, appendInterval, latencyView, summarizeInterval } from '../../dashboards/view-models/latency.js';
-import { membersView, sortMembers } from '../../dashboards/view-models/members.js';
+import { groupLetters, membersView, sortMembers, viewsRows } from '../../dashboards/view-models/members.js';
+import type { MemberView } from '../../src/cluster/observer.js';
 import { ringView } from '../../dashboards/view-models/ring.js';
 import { summarize, summaryText } from '../../dashboards/view-models/summary.js';
 import { bar, clip, fit, formatDurationMs, formatUs, sparkline } from '../../dashboards/view-models/text.js';
@@ -87,14 +88,28 @@ describe('members pane', () => {
     expect(none.rows.at(-1)?.text).toBe('no member matches "nothing"');
   });
 
-  it('says whether the members views agree (--all-views)', () => {
-    const view = (observer: string, statuses: Member['status'][]): { observer: string; addr: string; members: Member[] } => ({ observer, addr: '', members: statuses.map((s, i) => member(`n${i}`, 7000 + i, s)) });
+  it('says whether the members views agree (--all-views); when not, one line per group and each member marked', () => {
+    const view = (observer: string, statuses: Member['status'][]): MemberView => ({ observer, addr: '', members: statuses.map((s, i) => member(`n${i}`, 7000 + i, s)), ms: 1, at: 0 });
+    const three = [member('n0', 7000), member('n1', 7001), member('n2', 7002)];
     const agree = compareViews([view('n0', ['alive', 'alive']), view('n1', ['alive', 'alive'])]);
     expect(membersView({ members: cluster, filter: '', scroll: 0, width: 60, height: 10, views: agree }).rows[0]).toEqual({ text: 'views: all 2 agree', tone: 'good' });
-    const split = compareViews([view('n0', ['alive', 'failed']), view('n1', ['alive', 'alive']), view('n2', ['alive', 'alive'])]);
-    const rows = membersView({ members: cluster, filter: '', scroll: 0, width: 60, height: 10, views: split }).rows;
-    expect(rows[0]).toEqual({ text: 'views: 2 different views', tone: 'bad' });
-    expect(rows[1]?.text).toBe('  n1: failed to 1, alive to 2');
+    // A halves-like split: n0 alone holds n1 failed; n1 and n2 hold everyone alive; n3 never answered.
+    const split = compareViews([view('n0', ['alive', 'failed', 'alive']), view('n1', ['alive', 'alive', 'alive']), view('n2', ['alive', 'alive', 'alive']), { observer: 'n3', addr: '10.0.0.3:7946', members: null, error: 'timeout', ms: 5000, at: 0 }]);
+    const pane = membersView({ members: [...three, member('n3', 7003, 'failed')], filter: '', scroll: 0, width: 60, height: 10, views: split });
+    expect(pane.rows.map((r) => [r.text.trimEnd(), r.tone])).toEqual([
+      ['views: 2 groups disagree, 1 did not answer (n3)', 'bad'],
+      ['A n1,n2: all alive', 'bad'],
+      ['B n0: holds n1 failed', 'bad'],
+      ['V NAME ADDR           STATUS  INC TAGS', 'accent'],
+      ['- n3   127.0.0.1:7003 failed    1', 'bad'],
+      ['B n0   127.0.0.1:7000 alive     1', 'good'],
+      ['A n1   127.0.0.1:7001 alive     1', 'good'],
+      ['A n2   127.0.0.1:7002 alive     1', 'good'],
+    ]);
+    // One group, but a member did not answer: not agreement.
+    const silent = compareViews([view('n0', ['alive', 'alive']), { observer: 'n1', addr: 'x', members: null, error: 'refused', ms: 1, at: 0 }]);
+    expect(viewsRows(silent, 60)).toEqual([{ text: 'views: 1 agree, 1 did not answer (n1)', tone: 'warn' }]);
+    expect(groupLetters(silent).size).toBe(0);
     expect(membersView({ members: cluster, filter: '', scroll: 0, width: 60, height: 10, views: null }).rows[0]?.tone).toBe('dim');
   });
 });

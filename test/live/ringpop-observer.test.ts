@@ -250,7 +250,10 @@ describe('watch: kill -9 one node', () => {
       );
       await onlyClusterAddresses();
       const views = await runJson<MembersJson>(['members', '--all-views', ...rp()]);
-      expect(views.views?.unreachable.map((u) => u.observer)).toEqual([]); // faulty members are not asked
+      // Faulty members are asked too (the other side of a partition is): the dead one is listed, never dropped.
+      expect(views.views?.unreachable.map((u) => u.observer)).toEqual([victim.address]);
+      expect(views.views?.unreachable[0]?.error).toMatch(/refused|closed|reset/);
+      expect(views.views?.agree).toBe(false);
       expect(views.members.find((m) => m.addr === victim.address)).toMatchObject({ status: 'failed', nativeStatus: 'faulty' });
     } finally {
       expect(await watcher.stop()).toBe(0); // Ctrl-C ends a watch normally

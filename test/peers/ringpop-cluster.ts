@@ -49,6 +49,8 @@ export interface RingpopClusterOptions {
   /** `seeded`: a hash no observer can reproduce (see node.cjs). */
   hash?: 'fingerprint32' | 'seeded';
   suspectMs?: number;
+  /** ringpop's partition-healer period (discoverProviderHealerPeriod; ringpop's default 30 s). */
+  healPeriodMs?: number;
   /** Endpoints every node unregisters (an older or trimmed ringpop). */
   without?: string[];
 }
@@ -71,9 +73,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function startNode(address: string, app: string, hosts: string[], options: RingpopClusterOptions): Promise<RingpopNode> {
-  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+/** `netns`: run the node inside that network namespace (`ip netns exec`, which execs: the PID is the node's). */
+function startNode(address: string, app: string, hosts: string[], options: RingpopClusterOptions, netns?: string): Promise<RingpopNode> {
+  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000), ...(options.healPeriodMs !== undefined ? ['--heal-period-ms', String(options.healPeriodMs)] : []), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
+  const child = netns === undefined ? spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let stderr = '';
@@ -94,6 +97,13 @@ function startNode(address: string, app: string, hosts: string[], options: Ringp
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.startsWith('{"ready"')) {
         clearTimeout(timer);
+        // Killing by PID must kill the node itself, not a wrapper (`ip netns exec` execs, it does not fork).
+        const reported = (JSON.parse(line) as { pid: number }).pid;
+        if (reported !== child.pid) {
+          child.kill('SIGKILL');
+          reject(new Error(`ringpop node ${address} runs as PID ${reported}, not the spawned PID ${child.pid}`));
+          return;
+        }
         resolve({
           address,
           pid: child.pid as number,
@@ -108,15 +118,36 @@ function startNode(address: string, app: string, hosts: string[], options: Ringp
 }
 
 export async function startRingpopCluster(options: RingpopClusterOptions = {}): Promise<RingpopCluster> {
+  const count = options.nodes ?? 3;
+  const addresses: string[] = [];
+  for (let i = 0; i < count; i++) addresses.push(`127.0.0.1:${await freePort()}`);
+  return launchCluster(addresses.map((address) => ({ address })), options);
+}
+
+/**
+ * One node in each network namespace of a lab (test/chaos/lab.ts, which must be created with
+ * `serf: false` or another free port), listening on the namespace's address and `port`, every
+ * node seeded with all of them; so `ringside chaos partition --on netns:...` cuts real TChannel
+ * traffic between them while the root namespace still reaches every node over the bridge.
+ * Waits for convergence like startRingpopCluster; `stop()` kills every node by PID.
+ */
+export async function startRingpopInNamespaces(lab: { hosts: readonly { ns: string; ip: string }[] }, options: Omit<RingpopClusterOptions, 'nodes'> & { port?: number } = {}): Promise<RingpopCluster> {
+  const port = options.port ?? 3000;
+  return launchCluster(
+    lab.hosts.map((h) => ({ address: `${h.ip}:${port}`, netns: h.ns })),
+    options,
+  );
+}
+
+async function launchCluster(specs: readonly { address: string; netns?: string }[], options: RingpopClusterOptions): Promise<RingpopCluster> {
   if (!hookInstalled) {
     process.once('exit', killAll);
     hookInstalled = true;
   }
-  const count = options.nodes ?? 3;
+  const count = specs.length;
   const app = options.app ?? `ringside-test-${process.pid}`;
-  const addresses: string[] = [];
-  for (let i = 0; i < count; i++) addresses.push(`127.0.0.1:${await freePort()}`);
-  const started = await Promise.allSettled(addresses.map((a) => startNode(a, app, addresses, options)));
+  const addresses = specs.map((s) => s.address);
+  const started = await Promise.allSettled(specs.map((s) => startNode(s.address, app, addresses, options, s.netns)));
   const nodes = started.filter((s): s is PromiseFulfilledResult<RingpopNode> => s.status === 'fulfilled').map((s) => s.value);
   const stop = async (): Promise<void> => {
     await Promise.all(

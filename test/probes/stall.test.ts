@@ -32,6 +32,8 @@ describe('a 1 s server stall at a constant rate', () => {
       const start = performance.now();
       child.kill('SIGSTOP');
       setTimeout(() => {
+        // Timers may fire up to a millisecond early against performance.now(): make the stall a full second.
+        while (performance.now() - start < 1000);
         child.kill('SIGCONT');
         stalledMs = performance.now() - start;
       }, 1000);

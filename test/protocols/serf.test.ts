@@ -107,10 +107,10 @@ describe('events and views', () => {
   it('groups identical views and names who disagrees about whom', () => {
     const healthy = [member('a', 'alive'), member('b', 'alive'), member('c', 'alive')];
     const report = compareViews([
-      { observer: 'a', addr: 'x', members: healthy },
-      { observer: 'b', addr: 'x', members: healthy },
-      { observer: 'c', addr: 'x', members: [member('a', 'failed'), member('b', 'alive'), member('c', 'alive')] },
-      { observer: 'd', addr: 'x', members: null, error: 'timeout' },
+      { observer: 'a', addr: 'x', members: healthy, ms: 1, at: 0 },
+      { observer: 'b', addr: 'x', members: healthy, ms: 1, at: 0 },
+      { observer: 'c', addr: 'x', members: [member('a', 'failed'), member('b', 'alive'), member('c', 'alive')], ms: 1, at: 0 },
+      { observer: 'd', addr: 'x', members: null, error: 'timeout', ms: 1, at: 0 },
     ]);
     expect(report.agree).toBe(false);
     expect(report.groups.map((g) => g.observers)).toEqual([['a', 'b'], ['c']]);

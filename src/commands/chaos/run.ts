@@ -49,7 +49,7 @@ export default class ChaosRun extends RingsideCommand {
         scenario,
         hosts,
         sshOptions: flags['ssh-option'] ?? [],
-        ...(observer ? { observer } : {}),
+        ...(observer ? { observer, viewIntervalMs: liveOptions(flags).intervalMs } : {}),
         probes,
         graceMs: parseDuration(flags.grace, 'grace'),
         dryRun: flags['dry-run'],

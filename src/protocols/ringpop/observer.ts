@@ -7,8 +7,8 @@
  * notifications as the Serf observers (normalised statuses, `nativeStatus` keeps ringpop's word).
  */
 import { formatHostPort, type HostPort, type Member, parseHostPort } from '../../cluster/member.js';
-import { type ClusterObserver, type MemberView } from '../../cluster/observer.js';
-import { ObserverBase } from '../../cluster/observer-base.js';
+import { type ClusterObserver, type MemberView, type ViewTarget } from '../../cluster/observer.js';
+import { firstAndGrace, ObserverBase, SEED_GRACE_MS } from '../../cluster/observer-base.js';
 import { RingsideError } from '../../errors.js';
 import { TChannelConnection, TChannelError } from '../tchannel/client.js';
 import { discoverApp, fetchStats, joinMembership, lookupKey, MissingEndpointError, ringpopFailure } from './calls.js';
@@ -59,22 +59,35 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
   async start(): Promise<void> {
     const deadline = Date.now() + this.options.timeoutMs;
     let failure: RingsideError | undefined;
+    // Every seed at once; the first answer starts the observation and the others get a short
+    // grace, so several seeds give several witnesses.
     while (Date.now() < deadline) {
-      for (const seed of this.seeds) {
-        const left = deadline - Date.now();
-        if (left <= 0) break;
-        try {
-          this.merge([await this.report(seed, left)]);
-          this.timer = setInterval(() => this.tick(), this.options.intervalMs);
-          return;
-        } catch (error) {
-          failure = ringpopFailure(seed, error);
-          if (!(error instanceof TChannelError) || !['refused', 'reset', 'closed', 'unreachable'].includes(error.kind)) throw failure;
-        }
+      const outcome = await firstAndGrace(
+        this.seeds.map((seed) => this.pollSeed(seed, deadline - Date.now())),
+        Math.min(SEED_GRACE_MS, Math.max(0, deadline - Date.now())),
+      );
+      if (outcome.answered) {
+        this.timer = setInterval(() => this.tick(), this.options.intervalMs);
+        return;
       }
+      failure = outcome.errors[0];
+      const lasting = outcome.errors.find((e) => !(e.cause instanceof TChannelError) || !['refused', 'reset', 'closed', 'unreachable'].includes(e.cause.kind));
+      if (lasting) throw lasting;
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
     }
     throw failure ?? new RingsideError('RS_UNREACHABLE', 'no ringpop seed answered', 'check --join and --timeout');
+  }
+
+  private async pollSeed(seed: string, timeoutMs: number): Promise<RingsideError | null> {
+    const startedAt = Date.now();
+    try {
+      const report = await this.report(seed, Math.max(1, timeoutMs));
+      this.remember(viewOfReport(report, startedAt));
+      this.merge([report]);
+      return null;
+    } catch (error) {
+      return ringpopFailure(seed, error);
+    }
   }
 
   members(): Member[] {
@@ -107,25 +120,27 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
     throw ringpopFailure(this.seeds[0] ?? '?', failure ?? new Error('no member to ask'));
   }
 
-  async views(): Promise<MemberView[]> {
-    const asked = this.table.list().filter((m) => isRingMember(m.status)).map((m) => m.address);
-    const queue = [...asked];
-    const results: MemberView[] = [];
-    const worker = async (): Promise<void> => {
-      for (let addr = queue.shift(); addr !== undefined; addr = queue.shift()) {
-        try {
-          const report = await this.report(addr, this.options.timeoutMs);
-          const own = new RingpopTable();
-          own.apply(report.members);
-          results.push({ observer: addr, addr, members: own.members(), ...(report.membershipChecksum !== null ? { checksum: report.membershipChecksum } : {}) });
-        } catch (error) {
-          this.forget(addr);
-          results.push({ observer: addr, addr, members: null, error: ringpopFailure(addr, error).line });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, asked.length) }, worker));
-    return results.sort((a, b) => (a.observer < b.observer ? -1 : 1));
+  /** Every member that has not left (faulty ones too: the other side of a partition), and the seeds. */
+  viewTargets(): ViewTarget[] {
+    const targets = new Map<string, ViewTarget>();
+    for (const m of this.table.list()) if (m.status !== 'leave') targets.set(m.address, { name: m.address, addr: m.address, seed: false });
+    for (const seed of this.seeds) {
+      const known = targets.get(seed);
+      if (known) known.seed = true;
+      else targets.set(seed, { name: seed, addr: seed, seed: true });
+    }
+    return [...targets.values()];
+  }
+
+  async askView(target: ViewTarget): Promise<MemberView> {
+    const startedAt = Date.now();
+    try {
+      return viewOfReport(await this.report(target.addr, this.options.timeoutMs), startedAt);
+    } catch (error) {
+      this.forget(target.addr);
+      const at = Date.now();
+      return { observer: target.name, addr: target.addr, members: null, error: ringpopFailure(target.addr, error).line, ms: at - startedAt, at };
+    }
   }
 
   async stop(): Promise<void> {
@@ -198,10 +213,13 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
     for (let i = 0; i < count; i++) {
       const addr = targets[(this.cursor + i) % targets.length] as string;
       this.inFlight.add(addr);
+      const startedAt = Date.now();
       this.report(addr, this.options.timeoutMs)
         .then(
           (report) => {
-            if (!this.stopped) this.merge([report]);
+            if (this.stopped) return;
+            this.remember(viewOfReport(report, startedAt));
+            this.merge([report]);
           },
           (error: unknown) => this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, '')),
         )
@@ -226,4 +244,12 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
     for (const addr of [...this.lastListed.keys()]) if (!this.table.get(addr)) this.lastListed.delete(addr);
     if (changed) this.notify();
   }
+}
+
+/** A member's own view from what it reported (its list alone, merged by the incarnation rule). */
+function viewOfReport(report: MemberReport, startedAt: number): MemberView {
+  const own = new RingpopTable();
+  own.apply(report.members);
+  const at = Date.now();
+  return { observer: report.addr, addr: report.addr, members: own.members(), ...(report.membershipChecksum !== null ? { checksum: report.membershipChecksum } : {}), ms: at - startedAt, at };
 }

@@ -13,7 +13,8 @@
 import { randomInt } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
 import { formatHostPort, type HostPort } from '../../cluster/member.js';
-import type { ClusterObserver, MemberView } from '../../cluster/observer.js';
+import type { ClusterObserver, MemberView, ViewTarget } from '../../cluster/observer.js';
+import { type Accusation, AccusationLog } from '../../cluster/accusations.js';
 import { OBSERVER_TAG, OBSERVER_TAG_VALUE } from '../../cluster/ring-members.js';
 import { RingsideError } from '../../errors.js';
 import { MsgpackError } from '../msgpack/decode.js';
@@ -28,7 +29,7 @@ import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView, wir
 import { ipString } from './membership.js';
 import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeLeaveIntent, encodeSerfPushPull } from './messages.js';
 import { ObservedMembership } from './observed-membership.js';
-import { collectViews } from './passive-observer.js';
+import { askSerfView, serfViewTargets, viewOfReply } from './views.js';
 import { ipBytes, observerName } from './member-identity.js';
 import { ProbeRelay } from './probe-relay.js';
 import { encodeTags } from './tags.js';
@@ -65,6 +66,8 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private udp: PacketSocket | undefined;
   private tcp: StreamListener | undefined;
   private port = 0;
+  /** Every suspect and dead message heard, with its accuser (`From`), for `diagnose`. */
+  private readonly accusationLog = new AccusationLog();
   private readonly relay = new ProbeRelay({
     send: (message, host, port) => this.send(message, host, port),
     self: () => ({ addr: this.addr, port: this.port, name: this.name }),
@@ -107,7 +110,10 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       const left = deadline - Date.now();
       if (left <= 0) break;
       try {
-        this.mergeView(await this.exchange(seed, true, left));
+        const startedAt = Date.now();
+        const reply = await this.exchange(seed, true, left);
+        this.remember(viewOfReply({ name: formatHostPort(seed), addr: formatHostPort(seed), seed: true }, reply, this.options.flavour, startedAt));
+        this.mergeView(reply);
         this.joinedAt = Date.now();
         this.announce();
         this.timers.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
@@ -120,8 +126,16 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     throw failure ?? new RingsideError('RS_UNREACHABLE', 'no seed could be joined', 'check --join and --timeout');
   }
 
-  views(): Promise<MemberView[]> {
-    return collectViews(this.table, this.options, (target) => this.exchange(target, false, this.options.timeoutMs));
+  accusations(): Accusation[] {
+    return this.accusationLog.list();
+  }
+
+  viewTargets(): ViewTarget[] {
+    return serfViewTargets(this.table, this.options.seeds, this.name);
+  }
+
+  askView(target: ViewTarget): Promise<MemberView> {
+    return askSerfView(target, this.options.flavour, (hp) => this.exchange(hp, false, this.options.timeoutMs));
   }
 
   /** Leaves gracefully (Serf leave intent, then memberlist dead-from-self), then closes. Idempotent. */
@@ -196,13 +210,16 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   }
 
   private async antiEntropy(): Promise<void> {
-    const peers = this.peers();
+    const peers = this.peerTargets();
     const peer = peers[randomInt(Math.max(1, peers.length))];
     if (!peer || this.leaving) return;
     try {
-      this.mergeView(await this.exchange(peer, false, this.options.timeoutMs));
+      const startedAt = Date.now();
+      const reply = await this.exchange(peer.target, false, this.options.timeoutMs);
+      this.remember(viewOfReply(peer.view, reply, this.options.flavour, startedAt));
+      this.mergeView(reply);
     } catch (error) {
-      this.drops.add(exchangeFailure(formatHostPort(peer), error).message.replace(/^[^:]*: /, 'push-pull: '));
+      this.drops.add(exchangeFailure(peer.view.addr, error).message.replace(/^[^:]*: /, 'push-pull: '));
     }
   }
 
@@ -230,17 +247,22 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     return true;
   }
 
-  /** Members to talk to: alive or suspect, not us. */
-  private peers(): HostPort[] {
-    const out: HostPort[] = [];
+  /** Members to push-pull with, with their names: alive or suspect, not us. */
+  private peerTargets(): Array<{ target: HostPort; view: ViewTarget }> {
+    const out: Array<{ target: HostPort; view: ViewTarget }> = [];
     for (const name of this.table.names()) {
       if (name === this.name) continue;
       const record = this.table.record(name);
       if (!record || record.reaped || (record.state !== 'alive' && record.state !== 'suspect')) continue;
       const host = ipString(record.addr);
-      if (host) out.push({ host, port: record.port });
+      if (host) out.push({ target: { host, port: record.port }, view: { name, addr: formatHostPort({ host, port: record.port }), seed: false } });
     }
     return out;
+  }
+
+  /** Members to talk to: alive or suspect, not us. */
+  private peers(): HostPort[] {
+    return this.peerTargets().map((p) => p.target);
   }
 
   private announce(): void {
@@ -317,6 +339,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       case 'err':
         return false;
       case 'alive':
+        this.accusationLog.alive(message.node, message.incarnation, Date.now());
         if (message.node === this.name) {
           const same = message.incarnation === this.incarnation && Buffer.compare(Buffer.from(message.meta), Buffer.from(this.meta)) === 0;
           if (message.incarnation >= this.incarnation && !same && !this.leaving) this.refute(message.incarnation);
@@ -325,6 +348,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         return this.table.applyAlive(message);
       case 'suspect':
       case 'dead':
+        this.accusationLog.accuse(message.type, message.node, message.incarnation, message.from, Date.now());
         if (message.node === this.name) {
           if (message.incarnation >= this.incarnation && !this.leaving) this.refute(message.incarnation);
           return false;

@@ -80,7 +80,8 @@ export class MembershipTable {
   /** memberlist aliveNode: a higher incarnation replaces everything but the Serf intent. */
   applyAlive(alive: Pick<Alive, 'node' | 'addr' | 'port' | 'meta' | 'vsn' | 'incarnation'>): boolean {
     const known = this.records.get(alive.node);
-    if (known && alive.incarnation <= known.incarnation) return false;
+    // A member known by name only (from Serf's state) takes its first address whatever its incarnation.
+    if (known && known.addr.length > 0 && alive.incarnation <= known.incarnation) return false;
     this.records.set(alive.node, {
       name: alive.node,
       addr: Uint8Array.from(alive.addr),
@@ -144,6 +145,12 @@ export class MembershipTable {
     if (!serf) return changed;
     const left = new Set(serf.leftMembers);
     for (const [name, ltime] of serf.statusLTimes) {
+      // memberlist forgets a dead member after GossipToTheDeadTime (30 s on a LAN) while Serf keeps
+      // it (24 h): a member we never saw listed is known by name only, never dropped.
+      if (!this.records.has(name) && !listed.has(name)) {
+        this.records.set(name, { name, addr: new Uint8Array(0), port: 0, meta: new Uint8Array(0), vsn: new Uint8Array(0), incarnation: 0, state: left.has(name) ? 'left' : 'dead', reaped: true, serfLTime: null, serfLeft: false });
+        changed = true;
+      }
       changed = (left.has(name) ? this.applyIntent('leave', name, ltime + 1) : this.applyIntent('join', name, ltime)) || changed;
       const known = this.records.get(name);
       if (!listed.has(name) && known && !known.reaped && known.serfLTime !== null && ltime >= known.serfLTime - (known.serfLeft ? 1 : 0)) {

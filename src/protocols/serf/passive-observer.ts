@@ -4,19 +4,21 @@
  * validates or merges anything, and merges nothing from an empty list (memberlist.md 3.3), so
  * the observer never becomes a member, never takes keyspace and fires no Serf event.
  *
- * Polls rotate over every member seen alive plus the seeds, so one dead seed does not blind
- * it; each reply is merged into one MembershipTable by incarnation and Lamport time, so a
+ * It starts by asking every seed at once. Polls rotate over every member seen alive plus the
+ * seeds, so one dead seed does not blind it; each reply is kept as that member's latest view
+ * (`recentViews()`) and merged into one MembershipTable by incarnation and Lamport time, so a
  * lagging member's view cannot undo what another already reported.
  */
-import { formatHostPort, type HostPort } from '../../cluster/member.js';
-import type { ClusterObserver, MemberView } from '../../cluster/observer.js';
+import { formatHostPort, type HostPort, parseHostPort } from '../../cluster/member.js';
+import type { ClusterObserver, MemberView, ViewTarget } from '../../cluster/observer.js';
 import { RingsideError } from '../../errors.js';
 import { OBSERVER_DEFAULTS } from '../memberlist/config.js';
 import type { PushPull } from '../memberlist/push-pull.js';
 import { DialError } from '../memberlist/transport.js';
 import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView } from './exchange.js';
-import { ipString, MembershipTable } from './membership.js';
 import { ObservedMembership } from './observed-membership.js';
+import { firstAndGrace, SEED_GRACE_MS } from '../../cluster/observer-base.js';
+import { askSerfView, serfViewTargets, viewOfReply } from './views.js';
 
 export interface PassiveObserverOptions extends GossipOptions {
   seeds: HostPort[];
@@ -44,31 +46,48 @@ export class PassiveObserver extends ObservedMembership implements ClusterObserv
   async start(): Promise<void> {
     const deadline = Date.now() + this.options.timeoutMs;
     let failure: RingsideError | undefined;
-    // The seeds in order until one answers (each attempt bounded by what is left of --timeout).
-    // A slow seed must not use up the whole budget while another could answer.
-    const perAttempt = Math.max(2000, Math.floor(this.options.timeoutMs / Math.max(1, this.options.seeds.length)));
+    // Every seed at once, each attempt bounded by what is left of --timeout: the first answer
+    // starts the observation, and the other seeds get a short grace to answer too, so several
+    // seeds give several witnesses (a split cluster shows as disagreeing replies).
     while (Date.now() < deadline) {
-      for (const seed of this.options.seeds) {
-        const left = deadline - Date.now();
-        if (left <= 0) break;
-        try {
-          this.merge(await this.poll(seed, Math.min(left, perAttempt)));
-          // Not unref'd: while observing, the polls are what keeps a watch running.
-          this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-          return;
-        } catch (error) {
-          failure = exchangeFailure(formatHostPort(seed), error);
-          // A wrong key or a port that is not memberlist will not get better by retrying.
-          if (!isTransient(error)) throw failure;
-        }
+      const outcome = await firstAndGrace(
+        this.options.seeds.map((seed) => this.pollSeed(seed, deadline - Date.now())),
+        Math.min(SEED_GRACE_MS, Math.max(0, deadline - Date.now())),
+      );
+      if (outcome.answered) {
+        // Not unref'd: while observing, the polls are what keeps a watch running.
+        this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+        return;
       }
+      failure = outcome.errors[0];
+      // A wrong key or a port that is not memberlist will not get better by retrying.
+      const lasting = outcome.errors.find((e) => !isTransient(e.cause));
+      if (lasting) throw lasting;
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
     }
     throw failure ?? new RingsideError('RS_UNREACHABLE', 'no seed answered', 'check --join and --timeout');
   }
 
-  async views(): Promise<MemberView[]> {
-    return collectViews(this.table, this.options, (target) => this.poll(target, this.options.timeoutMs));
+  /** Polls one seed and merges its state; a failure is returned as the operator's line. */
+  private async pollSeed(seed: HostPort, timeoutMs: number): Promise<RingsideError | null> {
+    const target: ViewTarget = { name: formatHostPort(seed), addr: formatHostPort(seed), seed: true };
+    const startedAt = Date.now();
+    try {
+      const reply = await this.poll(seed, Math.max(1, timeoutMs));
+      this.remember(viewOfReply(target, reply, this.options.flavour, startedAt));
+      this.merge(reply);
+      return null;
+    } catch (error) {
+      return exchangeFailure(target.addr, error);
+    }
+  }
+
+  viewTargets(): ViewTarget[] {
+    return serfViewTargets(this.table, this.options.seeds);
+  }
+
+  askView(target: ViewTarget): Promise<MemberView> {
+    return askSerfView(target, this.options.flavour, (hp) => this.poll(hp, this.options.timeoutMs));
   }
 
   async stop(): Promise<void> {
@@ -78,16 +97,11 @@ export class PassiveObserver extends ObservedMembership implements ClusterObserv
   }
 
   /** Members to poll: everyone seen alive, then the seeds, deduplicated, rotating. */
-  private targets(): HostPort[] {
-    const seen = new Map<string, HostPort>();
-    for (const name of this.table.names()) {
-      const record = this.table.record(name);
-      if (!record || record.state !== 'alive' || record.reaped) continue;
-      const host = ipString(record.addr);
-      if (host) seen.set(formatHostPort({ host, port: record.port }), { host, port: record.port });
-    }
-    for (const seed of this.options.seeds) seen.set(formatHostPort(seed), seed);
-    return [...seen.values()];
+  private targets(): ViewTarget[] {
+    return this.viewTargets().filter((t) => {
+      const record = this.table.record(t.name);
+      return t.seed || (record !== undefined && record.state === 'alive' && !record.reaped);
+    });
   }
 
   private async tick(): Promise<void> {
@@ -96,12 +110,15 @@ export class PassiveObserver extends ObservedMembership implements ClusterObserv
     try {
       const targets = this.targets();
       for (let attempt = 0; attempt < Math.min(OBSERVER_DEFAULTS.pollAttempts, targets.length); attempt++) {
-        const target = targets[this.cursor++ % targets.length] as HostPort;
+        const target = targets[this.cursor++ % targets.length] as ViewTarget;
+        const startedAt = Date.now();
         try {
-          this.merge(await this.poll(target, this.options.timeoutMs));
+          const reply = await this.poll(hostPortOf(target), this.options.timeoutMs);
+          this.remember(viewOfReply(target, reply, this.options.flavour, startedAt));
+          this.merge(reply);
           return;
         } catch (error) {
-          this.drops.add(exchangeFailure(formatHostPort(target), error).message.replace(/^[^:]*: /, ''));
+          this.drops.add(exchangeFailure(target.addr, error).message.replace(/^[^:]*: /, ''));
         }
       }
     } finally {
@@ -123,28 +140,6 @@ function isTransient(error: unknown): boolean {
   return error instanceof DialError && ['refused', 'timeout', 'unreachable', 'reset'].includes(error.code);
 }
 
-/** Polls every member seen alive (bounded concurrency) and returns each one's own view. */
-export async function collectViews(table: MembershipTable, options: GossipOptions, poll: (target: HostPort) => Promise<RemoteView>): Promise<MemberView[]> {
-  const asked = table
-    .names()
-    .map((name) => table.record(name))
-    .filter((r) => r !== undefined && r.state === 'alive' && !r.reaped && ipString(r.addr) !== '')
-    .map((r) => ({ name: r!.name, target: { host: ipString(r!.addr), port: r!.port } }));
-  const results: MemberView[] = [];
-  const queue = [...asked];
-  const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const addr = formatHostPort(next.target);
-      try {
-        const view = await poll(next.target);
-        const own = new MembershipTable(options.flavour);
-        own.applyView(view.pushPull, view.serf);
-        results.push({ observer: next.name, addr, members: own.members() });
-      } catch (error) {
-        results.push({ observer: next.name, addr, members: null, error: exchangeFailure(addr, error).line });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, asked.length) }, worker));
-  return results.sort((a, b) => (a.observer < b.observer ? -1 : 1));
+function hostPortOf(target: ViewTarget): HostPort {
+  return parseHostPort(target.addr) as HostPort;
 }

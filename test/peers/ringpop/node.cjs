@@ -5,8 +5,10 @@
 //
 //   node node.cjs --listen 127.0.0.1:30000 --app demo --hosts 127.0.0.1:30000,127.0.0.1:30001
 //                 [--hash fingerprint32|seeded] [--suspect-ms 5000] [--faulty-ms 86400000]
-//                 [--tombstone-ms 60000] [--without /admin/stats,...]
+//                 [--tombstone-ms 60000] [--heal-period-ms 30000] [--without /admin/stats,...]
 //
+// - --heal-period-ms: ringpop's discoverProviderHealerPeriod (default 30000, ringpop's own): how
+//   often each node may run the partition healer, which rejoins members it holds faulty.
 // - isCrossPlatform: true (fingerprint32), as ringpop's own main.js does. `--hash seeded`
 //   then swaps the node's hashFunc (ring and membership checksum) for farmhash's
 //   hash32WithSeed(s, 0x5eed): a hash no observer can reproduce, standing in for the
@@ -47,6 +49,7 @@ var ringpop = new RingPop({
     logger: logger,
     channel: tchannel.makeSubChannel({ serviceName: 'ringpop', trace: false }),
     isCrossPlatform: true,
+    discoverProviderHealerPeriod: Number(args['heal-period-ms'] || 30000),
     stateTimeouts: {
         suspect: Number(args['suspect-ms'] || 5000),
         faulty: Number(args['faulty-ms'] || 24 * 60 * 60 * 1000),

@@ -116,10 +116,10 @@ describe('--all-views groups ringpop members by membership checksum', () => {
   it('two checksums are two groups, an unreachable member is listed, not fatal', () => {
     const member = toMember(LIVE[0] as RingpopMember);
     const report = compareViews([
-      { observer: 'a', addr: 'a', members: [member], checksum: 1 },
-      { observer: 'b', addr: 'b', members: [member], checksum: 2 },
-      { observer: 'c', addr: 'c', members: [member], checksum: 1 },
-      { observer: 'd', addr: 'd', members: null, error: 'connection refused' },
+      { observer: 'a', addr: 'a', members: [member], checksum: 1, ms: 1, at: 0 },
+      { observer: 'b', addr: 'b', members: [member], checksum: 2, ms: 1, at: 0 },
+      { observer: 'c', addr: 'c', members: [member], checksum: 1, ms: 1, at: 0 },
+      { observer: 'd', addr: 'd', members: null, error: 'connection refused', ms: 1, at: 0 },
     ]);
     expect(report.agree).toBe(false);
     expect(report.groups.map((g) => [g.checksum, g.observers])).toEqual([
