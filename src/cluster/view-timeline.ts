@@ -26,7 +26,6 @@ interface Track {
   since: number;
   sinceStart: boolean;
   open: Episode | null;
-  tags: string;
 }
 
 interface ViewTrack {
@@ -72,14 +71,12 @@ export class ViewTimeline {
     if (track.recent.length > RECENT) track.recent.shift();
     for (const m of view.members) {
       this.noteIncarnation(m.name, m.incarnation, view.at);
-      const tags = JSON.stringify(Object.entries(m.tags).sort(([a], [b]) => (a < b ? -1 : 1)));
       const known = track.members.get(m.name);
       if (!known) {
         const open = m.status === 'suspect' || m.status === 'failed' ? { observer: view.observer, member: m.name, from: view.at, to: null, worst: m.status } : null;
-        track.members.set(m.name, { status: m.status, since: view.at, sinceStart: track.answered === 1, open, tags });
+        track.members.set(m.name, { status: m.status, since: view.at, sinceStart: track.answered === 1, open });
         continue;
       }
-      known.tags = tags;
       if (known.status === m.status) continue;
       known.status = m.status;
       known.since = view.at;

@@ -24,7 +24,9 @@ const halves = (o: string): Record<string, string> => (['n0', 'n1'].includes(o) 
 
 describe('diagnose', () => {
   it('healthy: no findings, one line', () => {
-    const d = diagnose({ timeline: timelineOf([healthyRound(names, 0), healthyRound(names, 1000), healthyRound(names, 2000)]), merged: merged(), accusations: [] });
+    // A member-mode observer (tagged ringside=observer) is in the merged view but is not counted.
+    const withObserver = [...merged(), member('ringside-x', { status: 'alive', tags: { ringside: 'observer' } })];
+    const d = diagnose({ timeline: timelineOf([healthyRound(names, 0), healthyRound(names, 1000), healthyRound(names, 2000)]), merged: withObserver, accusations: [] });
     expect(d.findings).toEqual([]);
     expect(d.healthy).toBe('healthy: 4 members, all 4 views answered and agree, no flaps (12 polls)');
     expect(d.notes).toEqual([]);

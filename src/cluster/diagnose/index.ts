@@ -6,6 +6,7 @@
 import type { Accusation } from '../accusations.js';
 import { agreementOf } from '../agreement.js';
 import type { Member } from '../member.js';
+import { OBSERVER_TAG, OBSERVER_TAG_VALUE } from '../ring-members.js';
 import type { ViewTimeline } from '../view-timeline.js';
 import { accuserByViewFindings, accuserFindings, PASSIVE_NOTE } from './accuser.js';
 import { failedFindings, grayFindings, tagDriftFindings, unreachableFindings, versionSkewFinding } from './members.js';
@@ -73,7 +74,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   findings.sort((a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind));
   const polls = timeline.totalPolls();
   const views = Object.keys(counts).length;
-  const members = input.merged.filter((m) => m.status !== 'left').length;
+  // ringside's own member-mode observer is not one of the cluster's members.
+  const members = input.merged.filter((m) => m.status !== 'left' && m.tags[OBSERVER_TAG] !== OBSERVER_TAG_VALUE).length;
   const settled = agreementOf(latest);
   const healthy =
     findings.length > 0

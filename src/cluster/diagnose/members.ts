@@ -123,6 +123,8 @@ export function versionSkewFinding(members: readonly Member[]): Finding | null {
   };
 }
 
+const tagsKey = (tags: Record<string, string>): string => JSON.stringify(Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1))));
+
 /** A member whose tags differ between views, in their latest replies and the one before. */
 export function tagDriftFindings(timeline: ViewTimeline, answered: readonly string[]): Finding[] {
   const variants = new Map<string, Map<string, string[]>>();
@@ -130,10 +132,10 @@ export function tagDriftFindings(timeline: ViewTimeline, answered: readonly stri
     const replies = timeline.recent(o).slice(-2);
     for (const m of replies.at(-1)?.members ?? []) {
       if (m.status === 'left') continue;
-      const tags = JSON.stringify(Object.fromEntries(Object.entries(m.tags).sort(([a], [b]) => (a < b ? -1 : 1))));
+      const tags = tagsKey(m.tags);
       // Persistent: the view said the same in its reply before.
       const before = replies.length === 2 ? replies[0]?.members?.find((x) => x.name === m.name) : undefined;
-      if (before && JSON.stringify(Object.fromEntries(Object.entries(before.tags).sort(([a], [b]) => (a < b ? -1 : 1)))) !== tags) continue;
+      if (before && tagsKey(before.tags) !== tags) continue;
       const byTags = variants.get(m.name) ?? variants.set(m.name, new Map()).get(m.name);
       (byTags?.get(tags) ?? byTags?.set(tags, []).get(tags))?.push(o);
     }
