@@ -6,6 +6,7 @@
 import type { Member } from './member.js';
 import type { MemberView } from './observer.js';
 import { OBSERVER_TAG, OBSERVER_TAG_VALUE } from './ring-members.js';
+import { memberIn } from './views.js';
 
 export interface Agreement {
   agree: boolean;
@@ -28,7 +29,7 @@ export function agreementOf(views: readonly MemberView[]): Agreement {
   for (const [name, member] of listed) {
     if (!isObserver(member) && !askedNames.has(name)) disagreeing.add(name);
     for (const v of answered) {
-      const seen = v.members?.find((m) => m.name === name);
+      const seen = memberIn(v, name);
       if (!seen || seen.status !== 'alive') disagreeing.add(name);
     }
   }

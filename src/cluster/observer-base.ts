@@ -20,7 +20,8 @@ export abstract class ObserverBase {
   protected readonly drops = new DropCounter();
   protected readonly counters = { exchanges: 0, exchangeFailures: 0, packetsReceived: 0 };
   private readonly listeners = new Set<(members: Member[]) => void>();
-  private readonly recent = new Map<string, MemberView>();
+  /** Latest poll reply per member, built into a view only when asked for (polls are the hot path). */
+  private readonly recent = new Map<string, MemberView | (() => MemberView)>();
   protected stopped = false;
 
   abstract members(): Member[];
@@ -47,15 +48,20 @@ export abstract class ObserverBase {
   }
 
   recentViews(): MemberView[] {
-    return [...this.recent.values()].sort((a, b) => (a.observer < b.observer ? -1 : a.observer > b.observer ? 1 : 0));
+    const views = [...this.recent].map(([key, v]) => {
+      if (typeof v !== 'function') return v;
+      const built = v();
+      this.recent.set(key, built);
+      return built;
+    });
+    return views.sort((a, b) => (a.observer < b.observer ? -1 : a.observer > b.observer ? 1 : 0));
   }
 
-  /** Keeps a member's reply to one of our polls as its latest view. */
-  protected remember(view: MemberView): void {
-    if (view.members === null) return;
-    this.recent.delete(view.observer);
+  /** Keeps a member's reply to one of our polls as its latest view; `build` runs only if it is read. */
+  protected remember(key: string, build: () => MemberView): void {
+    this.recent.delete(key);
     if (this.recent.size >= RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
-    this.recent.set(view.observer, view);
+    this.recent.set(key, build);
   }
 
   /** Tells every listener the current membership (not once stopped). */

@@ -5,7 +5,7 @@
  * pair of members that answered, what each says of the other shows one-way faults. A member that
  * has left counts the same as one a view no longer lists. Pure.
  */
-import type { MemberStatus } from './member.js';
+import type { Member, MemberStatus } from './member.js';
 import type { MemberView } from './observer.js';
 
 export type SeenStatus = MemberStatus | 'unknown';
@@ -57,9 +57,23 @@ export interface ViewsReport {
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Each view's members by name, built once per view (views are compared member by member, pair by pair). */
+const indexes = new WeakMap<MemberView, Map<string, Member>>();
+
+/** The member named `member` as `view` lists it. */
+export function memberIn(view: MemberView, member: string): Member | undefined {
+  if (view.members === null) return undefined;
+  let index = indexes.get(view);
+  if (!index) {
+    index = new Map(view.members.map((m) => [m.name, m]));
+    indexes.set(view, index);
+  }
+  return index.get(member);
+}
+
 /** A member's status in a view; left and absent are both "gone" for comparison. */
 export function statusIn(view: MemberView, member: string): SeenStatus {
-  const status = view.members?.find((m) => m.name === member)?.status;
+  const status = memberIn(view, member)?.status;
   return status === undefined || status === 'left' ? 'unknown' : status;
 }
 

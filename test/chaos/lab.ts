@@ -62,6 +62,16 @@ export function labUnavailable(): string | null {
   return null;
 }
 
+/** A lab suite skips only outside CI; under CI (which is root and installs every tool) it runs and fails with the reason. */
+export function skipsWithoutLab(why: string | null): boolean {
+  return why !== null && !process.env['CI'];
+}
+
+/** First line of a lab suite's beforeAll: under CI, a lab that cannot run here fails the suite, saying why. */
+export function requireLab(why: string | null): void {
+  if (why !== null) throw new Error(`this suite needs the namespace lab and cannot run here: ${why}`);
+}
+
 export interface LabOptions {
   hosts: number;
   serf?: boolean;

@@ -13,19 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { hasTmux, startTmux, type TmuxPane } from '../support/tmux.js';
 import { waitFor } from '../support/wait.js';
-import { createLab, type Lab, type LabHost, labUnavailable } from '../chaos/lab.js';
+import { createLab, type Lab, type LabHost, labUnavailable, requireLab, skipsWithoutLab } from '../chaos/lab.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const why = labUnavailable() ?? (hasTmux() ? null : 'tmux is not installed');
 if (why) process.stderr.write(`dash partition test skipped: ${why}\n`);
 
-describe.skipIf(why !== null)('dash --all-views through a partition', () => {
+describe.skipIf(skipsWithoutLab(why))('dash --all-views through a partition', () => {
   let lab: Lab;
   let pane: TmuxPane;
   let journal: string;
   const allAlive = () => lab.hosts.every((o) => lab.serfMembers(o).filter((m) => m.status === 'alive').length === 4);
 
   beforeAll(async () => {
+    requireLab(why);
     lab = createLab({ hosts: 4 });
     journal = mkdtempSync(join(tmpdir(), 'ringside-dash-partition-'));
     await waitFor(allAlive, { timeoutMs: 30_000, what: 'four serf agents alive' });
@@ -34,9 +35,9 @@ describe.skipIf(why !== null)('dash --all-views through a partition', () => {
 
   afterAll(async () => {
     pane?.kill();
-    await runCli(['chaos', 'heal', '--journal', journal]);
+    if (journal) await runCli(['chaos', 'heal', '--journal', journal]);
     lab?.destroy();
-    rmSync(journal, { recursive: true, force: true });
+    if (journal) rmSync(journal, { recursive: true, force: true });
   });
 
   it('one line per group and a group letter per member while split; all agree after heal', async () => {

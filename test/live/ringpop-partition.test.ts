@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/cluster/diagnose/index.js';
 import { validate } from '../support/schemas.js';
 import type { Reachability, ViewsReport } from '../../src/cluster/views.js';
-import { createLab, type Lab, labUnavailable } from '../chaos/lab.js';
+import { createLab, type Lab, labUnavailable, requireLab, skipsWithoutLab } from '../chaos/lab.js';
 import { type RingpopCluster, startRingpopInNamespaces } from '../peers/ringpop-cluster.js';
 import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
@@ -53,7 +53,7 @@ interface OwnView {
 
 const NORMALISED: Record<string, string | null> = { alive: 'alive', suspect: 'suspect', faulty: 'failed', leave: null, tombstone: null };
 
-describe.skipIf(why !== null)('views of a partitioned ringpop cluster (real ringpop 10.21.0 in network namespaces)', () => {
+describe.skipIf(skipsWithoutLab(why))('views of a partitioned ringpop cluster (real ringpop 10.21.0 in network namespaces)', () => {
   let lab: Lab | undefined;
   let cluster: RingpopCluster | undefined;
   let journal: string;
@@ -154,6 +154,7 @@ describe.skipIf(why !== null)('views of a partitioned ringpop cluster (real ring
   }
 
   beforeAll(async () => {
+    requireLab(why);
     lab = createLab({ hosts: 4, serf: false });
     journal = mkdtempSync(join(tmpdir(), 'ringside-rp-partition-'));
     before = lab.snapshot();

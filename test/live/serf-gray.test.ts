@@ -27,7 +27,7 @@ import { validate } from '../support/schemas.js';
 import { runCli } from '../support/cli.js';
 import { between, failedEvents, joinEvents, type LogLine, readSerfLog, refutations, suspicions } from '../support/serf-log.js';
 import { waitFor } from '../support/wait.js';
-import { createLab, type Lab, type LabHost, labUnavailable } from '../chaos/lab.js';
+import { createLab, type Lab, type LabHost, labUnavailable, requireLab, skipsWithoutLab } from '../chaos/lab.js';
 
 const why = labUnavailable();
 if (why) process.stderr.write(`serf gray-failure tests skipped: ${why}\n`);
@@ -37,7 +37,7 @@ interface DiagnoseJson {
   polls: number;
 }
 
-describe.skipIf(why !== null)('gray failures on real Serf agents', () => {
+describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () => {
   let lab: Lab;
   let dir: string;
   let before: string[];
@@ -48,6 +48,7 @@ describe.skipIf(why !== null)('gray failures on real Serf agents', () => {
   const healthy = () => lab.hosts.slice(1);
 
   beforeAll(async () => {
+    requireLab(why);
     lab = createLab({ hosts: 5 });
     dir = mkdtempSync(join(tmpdir(), 'ringside-gray-'));
     await waitFor(allAlive, { timeoutMs: 30_000, what: 'five serf agents alive' });
@@ -56,7 +57,7 @@ describe.skipIf(why !== null)('gray failures on real Serf agents', () => {
 
   afterAll(() => {
     lab?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('80% loss both ways on n0 for 60 s: failed cycles per view match the agents\' logs; diagnose names n0 alone', async () => {

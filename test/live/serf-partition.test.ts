@@ -16,7 +16,7 @@ import { capture } from '../support/capture.js';
 import { validate } from '../support/schemas.js';
 import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
-import { createLab, type Lab, type LabHost, labUnavailable } from '../chaos/lab.js';
+import { createLab, type Lab, type LabHost, labUnavailable, requireLab, skipsWithoutLab } from '../chaos/lab.js';
 
 const why = labUnavailable();
 if (why) process.stderr.write(`serf partition tests skipped: ${why}\n`);
@@ -26,7 +26,7 @@ interface MembersJson {
   views?: ViewsReport;
 }
 
-describe.skipIf(why !== null)('views of a partitioned Serf cluster', () => {
+describe.skipIf(skipsWithoutLab(why))('views of a partitioned Serf cluster', () => {
   let lab: Lab;
   let journal: string;
   let before: string[];
@@ -37,6 +37,7 @@ describe.skipIf(why !== null)('views of a partitioned Serf cluster', () => {
   const allAlive = () => lab.hosts.every((o) => lab.serfMembers(o).filter((m) => m.status === 'alive').length === 4);
 
   beforeAll(async () => {
+    requireLab(why);
     lab = createLab({ hosts: 4 });
     journal = mkdtempSync(join(tmpdir(), 'ringside-partition-'));
     await waitFor(allAlive, { timeoutMs: 30_000, what: 'four serf agents alive' });
@@ -45,7 +46,7 @@ describe.skipIf(why !== null)('views of a partitioned Serf cluster', () => {
 
   afterAll(() => {
     lab?.destroy();
-    rmSync(journal, { recursive: true, force: true });
+    if (journal) rmSync(journal, { recursive: true, force: true });
   });
 
   it('healthy: diagnose says so in one line (exit 0); every view agrees', async () => {

@@ -7,7 +7,7 @@ import type { Member } from '../member.js';
 import type { MemberView } from '../observer.js';
 import { OBSERVER_TAG, OBSERVER_TAG_VALUE } from '../ring-members.js';
 import { flapsIn, type ViewTimeline } from '../view-timeline.js';
-import { statusIn } from '../views.js';
+import { memberIn, statusIn } from '../views.js';
 import { type Finding, SEVERITY, sinceText } from './types.js';
 
 /**
@@ -134,7 +134,7 @@ export function tagDriftFindings(timeline: ViewTimeline, answered: readonly stri
       if (m.status === 'left') continue;
       const tags = tagsKey(m.tags);
       // Persistent: the view said the same in its reply before.
-      const before = replies.length === 2 ? replies[0]?.members?.find((x) => x.name === m.name) : undefined;
+      const before = replies.length === 2 ? memberIn(replies[0] as MemberView, m.name) : undefined;
       if (before && tagsKey(before.tags) !== tags) continue;
       const byTags = variants.get(m.name) ?? variants.set(m.name, new Map()).get(m.name);
       (byTags?.get(tags) ?? byTags?.set(tags, []).get(tags))?.push(o);

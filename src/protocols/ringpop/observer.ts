@@ -82,7 +82,7 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
     const startedAt = Date.now();
     try {
       const report = await this.report(seed, Math.max(1, timeoutMs));
-      this.remember(viewOfReport(report, startedAt));
+      this.rememberReport(report, startedAt);
       this.merge([report]);
       return null;
     } catch (error) {
@@ -92,6 +92,12 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
 
   members(): Member[] {
     return this.table.members();
+  }
+
+  /** Keeps a poll's answer as that member's latest view (built only if read). */
+  private rememberReport(report: MemberReport, startedAt: number): void {
+    const at = Date.now();
+    this.remember(report.addr, () => viewOfReport(report, startedAt, at));
   }
 
   /** Whether ringside's fingerprint32 ring is the cluster's, from the latest /admin/stats. */
@@ -218,7 +224,7 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
         .then(
           (report) => {
             if (this.stopped) return;
-            this.remember(viewOfReport(report, startedAt));
+            this.rememberReport(report, startedAt);
             this.merge([report]);
           },
           (error: unknown) => this.drops.add(ringpopFailure(addr, error).message.replace(/^[^ ]* /, '')),
@@ -247,9 +253,8 @@ export class RingpopObserver extends ObserverBase implements ClusterObserver {
 }
 
 /** A member's own view from what it reported (its list alone, merged by the incarnation rule). */
-function viewOfReport(report: MemberReport, startedAt: number): MemberView {
+function viewOfReport(report: MemberReport, startedAt: number, at = Date.now()): MemberView {
   const own = new RingpopTable();
   own.apply(report.members);
-  const at = Date.now();
   return { observer: report.addr, addr: report.addr, members: own.members(), ...(report.membershipChecksum !== null ? { checksum: report.membershipChecksum } : {}), ms: at - startedAt, at };
 }

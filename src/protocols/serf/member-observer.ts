@@ -29,7 +29,7 @@ import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView, wir
 import { ipString } from './membership.js';
 import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeLeaveIntent, encodeSerfPushPull } from './messages.js';
 import { ObservedMembership } from './observed-membership.js';
-import { askSerfView, serfViewTargets, viewOfReply } from './views.js';
+import { askSerfView, serfViewTargets } from './views.js';
 import { ipBytes, observerName } from './member-identity.js';
 import { ProbeRelay } from './probe-relay.js';
 import { encodeTags } from './tags.js';
@@ -112,7 +112,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       try {
         const startedAt = Date.now();
         const reply = await this.exchange(seed, true, left);
-        this.remember(viewOfReply({ name: formatHostPort(seed), addr: formatHostPort(seed), seed: true }, reply, this.options.flavour, startedAt));
+        this.rememberReply({ name: formatHostPort(seed), addr: formatHostPort(seed), seed: true }, reply, startedAt);
         this.mergeView(reply);
         this.joinedAt = Date.now();
         this.announce();
@@ -216,7 +216,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     try {
       const startedAt = Date.now();
       const reply = await this.exchange(peer.target, false, this.options.timeoutMs);
-      this.remember(viewOfReply(peer.view, reply, this.options.flavour, startedAt));
+      this.rememberReply(peer.view, reply, startedAt);
       this.mergeView(reply);
     } catch (error) {
       this.drops.add(exchangeFailure(peer.view.addr, error).message.replace(/^[^:]*: /, 'push-pull: '));

@@ -18,7 +18,7 @@ import { DialError } from '../memberlist/transport.js';
 import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView } from './exchange.js';
 import { ObservedMembership } from './observed-membership.js';
 import { firstAndGrace, SEED_GRACE_MS } from '../../cluster/observer-base.js';
-import { askSerfView, serfViewTargets, viewOfReply } from './views.js';
+import { askSerfView, serfViewTargets } from './views.js';
 
 export interface PassiveObserverOptions extends GossipOptions {
   seeds: HostPort[];
@@ -74,7 +74,7 @@ export class PassiveObserver extends ObservedMembership implements ClusterObserv
     const startedAt = Date.now();
     try {
       const reply = await this.poll(seed, Math.max(1, timeoutMs));
-      this.remember(viewOfReply(target, reply, this.options.flavour, startedAt));
+      this.rememberReply(target, reply, startedAt);
       this.merge(reply);
       return null;
     } catch (error) {
@@ -114,7 +114,7 @@ export class PassiveObserver extends ObservedMembership implements ClusterObserv
         const startedAt = Date.now();
         try {
           const reply = await this.poll(hostPortOf(target), this.options.timeoutMs);
-          this.remember(viewOfReply(target, reply, this.options.flavour, startedAt));
+          this.rememberReply(target, reply, startedAt);
           this.merge(reply);
           return;
         } catch (error) {

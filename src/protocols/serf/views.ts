@@ -37,10 +37,9 @@ function replierName(target: ViewTarget, view: RemoteView): string {
 }
 
 /** One member's own view from its push-pull reply (its state alone, merged by the same rules). */
-export function viewOfReply(target: ViewTarget, view: RemoteView, flavour: Flavour, startedAt: number): MemberView {
+export function viewOfReply(target: ViewTarget, view: RemoteView, flavour: Flavour, startedAt: number, at = Date.now()): MemberView {
   const own = new MembershipTable(flavour);
   own.applyView(view.pushPull, view.serf);
-  const at = Date.now();
   return { observer: replierName(target, view), addr: target.addr, members: own.members(), ms: at - startedAt, at };
 }
 
