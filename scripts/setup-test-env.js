@@ -2,6 +2,8 @@
 // Installs what the test suite and benchmarks need beyond npm's own dependencies, so that
 // `npm test` works on a fresh machine:
 // - the real ringpop 10.21.0 peer (test/peers/ringpop, its own lockfile, no install scripts);
+// - the peers in other languages (Serf 0.10, memberlist, ringpop-go, HdrHistogram's Java reader),
+//   built by scripts/build-peers.js from the Go module proxy and Maven Central;
 // - the Debian packages in DEBIAN_PACKAGES below, each with what it is for and how its presence is
 //   checked (installed with apt-get when running as root; otherwise it says what to run).
 // `--peers-only` skips the Debian packages (the benchmarks need only the peer).
@@ -10,6 +12,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildPeers } from './build-peers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peersOnly = process.argv.includes('--peers-only');
@@ -102,3 +105,10 @@ if (major < 20 || (major === 20 && minor < 18)) fail(`ringside needs Node 20.18 
 installPeer(`${root}test/peers/ringpop/`);
 if (!peersOnly) installDebianPackages();
 if (process.argv.includes('--bench')) installBenchPackages();
+if (!peersOnly) {
+  try {
+    await buildPeers();
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}

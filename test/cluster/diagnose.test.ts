@@ -62,6 +62,22 @@ describe('diagnose', () => {
     expect(d.findings[0]?.evidence).toEqual({ pairs: [{ a: 'n0', b: 'n1', aSeesB: 'failed', bSeesA: 'alive', since: new Date(1000).toISOString() }] });
   });
 
+  it('one-way pairs that all share one member name that member alone', () => {
+    // n1, n2 and n3 hold n0 failed while n0 holds them alive: n0's traffic in is the suspect.
+    const see = (o: string): Record<string, string> => (o === 'n0' ? { n0: 'alive', n1: 'alive', n2: 'alive', n3: 'alive' } : { n0: 'failed', n1: 'alive', n2: 'alive', n3: 'alive' });
+    const d = diagnose({ timeline: timelineOf([healthyRound(names, 0), round(1000, names, see), round(2000, names, see), round(3000, names, see)]), merged: merged(), accusations: null });
+    expect(d.findings.map((f) => [f.kind, f.members])).toEqual([['one-way', ['n0']]]);
+    expect((d.findings[0]?.evidence['pairs'] as unknown[]).length).toBe(3);
+  });
+
+  it('a gray member that is held failed at the end of the window: the gray finding alone, its one-way pairs folded in', () => {
+    // n0 flaps in every other view (failed, then refuted with a higher incarnation), and is held failed at the end.
+    const down = (inc: number) => (o: string): Record<string, string> => (o === 'n0' ? Object.fromEntries(names.map((n) => [n, `alive@${inc}`])) : { n0: `failed@${inc}`, n1: `alive@${inc}`, n2: `alive@${inc}`, n3: `alive@${inc}` });
+    const t = timelineOf([healthyRound(names, 0), round(1000, names, down(1)), healthyRound(names, 2000, 2), round(3000, names, down(2)), healthyRound(names, 4000, 3), round(5000, names, down(3)), round(6000, names, down(3)), round(7000, names, down(3))]);
+    const d = diagnose({ timeline: t, merged: merged(), accusations: null });
+    expect(d.findings.map((f) => [f.kind, f.members])).toEqual([['gray-member', ['n0']]]);
+  });
+
   it('one reply of gossip lag is not a finding', () => {
     const lag = (o: string): Record<string, string> => (o === 'n0' ? { n0: 'alive', n1: 'suspect', n2: 'alive', n3: 'alive' } : { n0: 'alive', n1: 'alive', n2: 'alive', n3: 'alive' });
     const d = diagnose({ timeline: timelineOf([healthyRound(names, 0), round(1000, names, lag), healthyRound(names, 2000)]), merged: merged(), accusations: null });

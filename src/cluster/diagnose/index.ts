@@ -55,14 +55,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const culprits = new Set(accusers.flatMap((f) => f.members));
   const victims = new Set(accusers.flatMap((f) => f.evidence['madeFlap'] as string[]));
 
-  // One-way pairs explained by a partition or an accuser are reported there.
-  const pairs = oneWayPairs(timeline, answered).filter((p) => !culprits.has(p.holder) && !acrossPartition(p.holder, p.held));
-  const oneWay = oneWayFinding(timeline, pairs);
-  if (oneWay) findings.push(oneWay);
-
   const gray = grayFindings(timeline, latest, new Set([...victims, ...input.merged.filter((m) => m.status === 'left').map((m) => m.name)]));
   findings.push(...gray);
   const grayMembers = new Set(gray.flatMap((f) => f.members));
+
+  // One-way pairs explained by a partition, an accuser or a gray member are reported there.
+  const pairs = oneWayPairs(timeline, answered).filter((p) => !culprits.has(p.holder) && !acrossPartition(p.holder, p.held) && !grayMembers.has(p.holder) && !grayMembers.has(p.held));
+  const oneWay = oneWayFinding(timeline, pairs);
+  if (oneWay) findings.push(oneWay);
   findings.push(...failedFindings(timeline, latest, answered).filter((f) => !f.members.some((m) => grayMembers.has(m))));
   // A member that flaps or accuses in the cluster's own views is sick itself: our polls failing is not our network.
   const explained = new Set([...culprits, ...gray.flatMap((f) => f.members)]);

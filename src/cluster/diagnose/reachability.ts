@@ -87,7 +87,10 @@ export function oneWayPairs(timeline: ViewTimeline, answered: readonly string[])
 
 export function oneWayFinding(timeline: ViewTimeline, pairs: ReadonlyArray<{ holder: string; held: string }>): Finding | null {
   if (pairs.length === 0) return null;
-  const members = [...new Set(pairs.flatMap((p) => [p.holder, p.held]))].sort();
+  // When every pair shares one member (it holds all the others down, or they all hold it down), that member is the one to look at.
+  const all = [...new Set(pairs.flatMap((p) => [p.holder, p.held]))].sort();
+  const common = pairs.length > 1 ? all.filter((m) => pairs.every((p) => p.holder === m || p.held === m)) : [];
+  const members = common.length === 1 ? common : all;
   return {
     kind: 'one-way',
     severity: SEVERITY['one-way'],
