@@ -102,6 +102,12 @@ function installBenchPackages() {
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 18)) fail(`ringside needs Node 20.18 or newer (this is ${process.version})`);
+// Under CI every suite runs, and the namespace, iptables and tc suites need root: say so up front
+// rather than have them fail one by one (test/support/summary-reporter.ts fails the run on a skip).
+const ci = process.env.CI !== undefined && !['', 'false', '0'].includes(process.env.CI);
+if (ci && !peersOnly && typeof process.getuid === 'function' && process.getuid() !== 0) {
+  fail('under CI the suite runs every test, and the chaos and partition suites need root (network namespaces, iptables, tc): run it as root');
+}
 installPeer(`${root}test/peers/ringpop/`);
 if (!peersOnly) installDebianPackages();
 if (process.argv.includes('--bench')) installBenchPackages();

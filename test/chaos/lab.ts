@@ -62,6 +62,28 @@ export function labUnavailable(): string | null {
   return null;
 }
 
+let netem: boolean | undefined;
+
+/**
+ * Whether this kernel has sch_netem, found by trying it: a netem qdisc on the loopback of a
+ * throwaway namespace (deleted at once). Root only; the answer is kept for the process.
+ */
+export function netemInKernel(): boolean {
+  if (netem !== undefined) return netem;
+  const ns = `rsnetem${process.pid}`;
+  try {
+    run(['ip', 'netns', 'add', ns]);
+    run(['ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
+    run(['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms']);
+    netem = true;
+  } catch {
+    netem = false;
+  } finally {
+    tryRun(['ip', 'netns', 'del', ns]);
+  }
+  return netem;
+}
+
 /** A lab suite skips only outside CI; under CI (which is root and installs every tool) it runs and fails with the reason. */
 export function skipsWithoutLab(why: string | null): boolean {
   return why !== null && !process.env['CI'];
