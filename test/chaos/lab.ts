@@ -97,6 +97,8 @@ export function requireLab(why: string | null): void {
 export interface LabOptions {
   hosts: number;
   serf?: boolean;
+  /** Only the first N hosts run a Serf agent (default: all); the others are bare namespaces. */
+  serfHosts?: number;
   /** Index of the host that runs sshd. */
   sshHost?: number;
 }
@@ -156,7 +158,7 @@ export function createLab(o: LabOptions): Lab {
     if (o.serf !== false) {
       const config = join(dir, 'serf.json');
       writeFileSync(config, JSON.stringify({ reconnect_interval: '1s' }));
-      hosts.forEach((h, i) => {
+      hosts.slice(0, o.serfHosts ?? hosts.length).forEach((h, i) => {
         const log = openSync(join(dir, `serf-${h.name}.log`), 'w');
         const join0 = i === 0 ? [] : [`-retry-join=${hosts[0]?.ip}:7946`, '-retry-interval=1s'];
         const child = spawn('ip', ['netns', 'exec', h.ns, 'serf', 'agent', `-node=${h.name}`, `-bind=${h.ip}:7946`, '-rpc-addr=127.0.0.1:7373', `-config-file=${config}`, ...join0, '-log-level=info'], { stdio: ['ignore', log, log], detached: true });
