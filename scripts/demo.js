@@ -2,13 +2,15 @@
 // `npm run demo`: ringside's main job on its built-in default, a local sandbox cluster of five
 // real Serf agents with gossip encryption and the demo stateful service beside each: who is in the
 // cluster, the ring, who owns a few keys, what moves if a node joins, and what a request costs when
-// it lands on the owner or on another node (a short routing probe, gated). The sandbox is stopped
-// at the end, whatever happens.
+// it lands on the owner or on another node: a baseline routing probe, a second probe gated against
+// it (a real comparison of two runs, as a CI job makes), and a third probe during which one node's
+// service stalls for two seconds, whose gate fails with exit code 1 as CI would. The sandbox is
+// stopped at the end, whatever happens.
 //
 // ringside itself never installs anything; this demo script does, when serf is missing and it
 // runs as root on Debian (it says so first), because the README promises a command that works
 // on a fresh machine.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,14 @@ const show = (args) => {
   const result = run(args);
   if (result.status !== 0) throw new Error(`ringside ${args[0]} exited ${result.status}`);
 };
+/** Like show, but asynchronous, so timers (the stall) fire while ringside runs. */
+const showAsync = (args) =>
+  new Promise((resolve, reject) => {
+    process.stdout.write(`\n$ ringside ${args.join(' ')}\n`);
+    const child = spawn(process.execPath, [`${root}bin/run.js`, ...args], { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ringside ${args[0]} exited ${code}`))));
+  });
 try {
   show(['sandbox', 'up', '--nodes', '5', '--encrypt', '--service', '--state-dir', stateDir]);
   const state = JSON.parse(readFileSync(join(stateDir, 'sandbox.json'), 'utf8'));
@@ -46,9 +56,34 @@ try {
   show(['ring', ...source]);
   show(['owner', 'user:42', 'cart:9001', 'session:abc', '--replicas', '2', ...source]);
   show(['plan', '--add', 'sandbox-6=127.0.0.1:7999', '--step-by-step', '--data-bytes', '500GB', '--limit', '6', ...source]);
-  const result = join(stateDir, 'bench.json');
-  show(['bench', '--probe', 'routing', '--target', 'http://{host}:{port}/kv/{key}', '--port-tag', 'http', '--node-key', 'tag:http', '--rate', '200', '--duration', '3s', '--keys', '20', '-o', result, ...source]);
-  show(['gate', '--baseline', result, '--current', result, '--threshold', 'routing-direct.p99<1s', '--threshold', 'routing-routed.errors<1%']);
+  const bench = (name) => {
+    const file = join(stateDir, `${name}.json`);
+    return { file, args: ['bench', '--probe', 'routing', '--target', 'http://{host}:{port}/kv/{key}', '--port-tag', 'http', '--node-key', 'tag:http', '--rate', '200', '--duration', '3s', '--keys', '20', '-o', file, ...source] };
+  };
+  const gate = (baseline, current) => ['gate', '--baseline', baseline, '--current', current, '--threshold', 'routing-direct.p99<1s', '--threshold', 'routing-routed.errors<1%', '--max-regression', '25%', '--slack', '2ms'];
+  const baseline = bench('baseline');
+  show(baseline.args);
+  const second = bench('second');
+  show(second.args);
+  show(gate(baseline.file, second.file));
+  // The same probe while sandbox-2's service is frozen (SIGSTOP) for 2 s: its requests wait.
+  const stalled = bench('stalled');
+  const service = state.services.find((s) => s.name === 'sandbox-2');
+  process.stdout.write(`\n$ kill -STOP ${service.pid}   # sandbox-2's service stalls for 2 s during the next probe\n`);
+  const stall = setTimeout(() => process.kill(service.pid, 'SIGSTOP'), 500);
+  const resume = setTimeout(() => process.kill(service.pid, 'SIGCONT'), 2500);
+  try {
+    await showAsync(stalled.args);
+  } finally {
+    clearTimeout(stall);
+    clearTimeout(resume);
+    process.kill(service.pid, 'SIGCONT');
+  }
+  const failing = gate(baseline.file, stalled.file);
+  process.stdout.write(`\n$ ringside ${failing.join(' ')}\n`);
+  const code = run(failing).status;
+  process.stdout.write(`gate exited ${code}: ${code === 1 ? 'the stalled run fails the gate, as it would fail a CI job' : 'UNEXPECTED (the stalled run should fail the gate)'}\n`);
+  if (code !== 1) throw new Error(`the gate on the stalled run exited ${code}, not 1`);
 } catch (error) {
   console.error(`demo: ${error.message}`);
   process.exitCode = 1;
