@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { RingsideError } from '../errors.js';
 
 /** Where `name` lives on `path` (a PATH string), or undefined. Only absolute entries count. */
@@ -30,6 +30,18 @@ export function findSerf(env: NodeJS.ProcessEnv = process.env): string {
     throw new RingsideError('RS_NO_CAPABILITY', 'serf is not installed', 'install it: sudo apt-get install serf');
   }
   return serf;
+}
+
+/** An explicit serf binary (e.g. a newer Serf built with `go install`): absolute, executable, else RS_NO_CAPABILITY. */
+export function serfAt(path: string): string {
+  const absolute = resolve(path);
+  try {
+    accessSync(absolute, constants.X_OK);
+    if (statSync(absolute).isFile()) return absolute;
+  } catch {
+    // reported below
+  }
+  throw new RingsideError('RS_NO_CAPABILITY', `no executable serf at ${path}`, 'give the path of a serf binary (e.g. one built with go install github.com/hashicorp/serf/cmd/serf@VERSION)');
 }
 
 export interface SerfRun {

@@ -20,6 +20,8 @@ export interface SandboxAgent {
   rpc: string;
   logFile: string;
   tags: Record<string, string>;
+  /** The serf binary it runs, when not the one on PATH (`up --serf`). */
+  serf?: string;
 }
 
 export interface SandboxState {

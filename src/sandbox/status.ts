@@ -61,7 +61,7 @@ export async function sandboxStatus(options: SandboxStatusOptions = {}): Promise
   if (observer === undefined) return result;
   result.observedBy = observer.name;
   try {
-    result.members = await serfMembers(findSerf(options.env), observer.rpc);
+    result.members = await serfMembers(observer.serf ?? findSerf(options.env), observer.rpc);
   } catch (error) {
     if (!(error instanceof RingsideError) || error.code === 'RS_NO_CAPABILITY') throw error;
     result.membersError = error.message;

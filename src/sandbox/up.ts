@@ -11,7 +11,7 @@ import { type AgentSpec, type SpawnedAgent, isSandboxAgent, spawnAgent } from '.
 import { aliveNames, serfMembers } from './members.js';
 import { nowMs, pollUntil } from './poll.js';
 import { HOST, pickPorts } from './ports.js';
-import { findSerf, runSerf, serfReason } from './serf-binary.js';
+import { findSerf, runSerf, serfAt, serfReason } from './serf-binary.js';
 import { type SandboxAgent, type SandboxState, STATE_KIND, STATE_VERSION, defaultStateDir, ensureStateDir, readState, removeOldLogs, removeState, sandboxPaths, writeSecretFile, writeState } from './state.js';
 import { stopAgents } from './stop.js';
 import { type SandboxService, isSandboxService } from './service/process.js';
@@ -41,6 +41,11 @@ export interface SandboxUpOptions {
   logLevel?: string;
   /** Environment whose PATH is searched for serf (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * serf binaries to run instead of the one on PATH, taken in turn (agent i runs serf[i % n]):
+   * one path for a cluster of another Serf version, several for a mixed-version cluster.
+   */
+  serf?: readonly string[];
   /** Start the demo stateful service beside each agent (its address in the agent's `http` tag). */
   service?: boolean;
   /** The service's cold-load delay per key (default 50 ms). */
@@ -91,7 +96,10 @@ export async function sandboxUp(options: SandboxUpOptions = {}): Promise<Sandbox
   const withService = options.service === true;
   const coldMs = options.coldMs ?? DEFAULT_COLD_MS;
   checkOptions(nodes, options.basePort, withService ? 3 : 2, coldMs);
-  const serf = findSerf(options.env);
+  const binaries = options.serf !== undefined && options.serf.length > 0 ? options.serf.map(serfAt) : [findSerf(options.env)];
+  const serfOf = (i: number): string => binaries[i % binaries.length] as string;
+  // The RPC client (join, members) of any version talks to every agent's RPC.
+  const serf = serfOf(0);
   const stateDir = resolve(options.stateDir ?? defaultStateDir(options.env));
   ensureStateDir(stateDir);
   const paths = sandboxPaths(stateDir);
@@ -125,8 +133,8 @@ export async function sandboxUp(options: SandboxUpOptions = {}): Promise<Sandbox
         ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
       };
       const logFile = paths.logFile(name);
-      const child = await spawnAgent(serf, spec, logFile, stateDir);
-      const agent: SandboxAgent = { name, pid: child.pid, bind: spec.bind, rpc: spec.rpc, logFile, tags: spec.tags };
+      const child = await spawnAgent(serfOf(i), spec, logFile, stateDir);
+      const agent: SandboxAgent = { name, pid: child.pid, bind: spec.bind, rpc: spec.rpc, logFile, tags: spec.tags, ...(options.serf?.length ? { serf: serfOf(i) } : {}) };
       started.push({ agent, child });
       state.agents.push(agent);
       writeState(stateDir, state); // at once, so `down` finds the agents even if `up` is interrupted

@@ -49,6 +49,8 @@ export interface SerfClusterOptions {
   nodes?: number;
   encrypt?: boolean;
   tags?: SandboxUpOptions['tags'];
+  /** serf binaries the agents run in turn (default: Debian's serf on PATH); see SERF_VERSIONS. */
+  serf?: readonly string[];
 }
 
 /** Agents of clusters not stopped yet, with their state dirs. */
@@ -72,12 +74,12 @@ export async function leaveAgent(serf: string, target: Pick<SandboxAgent, 'pid' 
   await waitFor(() => !isSandboxAgent(target), { timeoutMs: 10_000, what: `${target.name} to exit after leaving` });
 }
 
-export async function startSerfCluster({ nodes = 3, encrypt = false, tags }: SerfClusterOptions = {}): Promise<SerfCluster> {
-  const serf = findSerf();
+export async function startSerfCluster({ nodes = 3, encrypt = false, tags, serf: binaries }: SerfClusterOptions = {}): Promise<SerfCluster> {
+  const serf = binaries?.[0] ?? findSerf();
   const stateDir = mkdtempSync(join(tmpdir(), 'ringside-serf-'));
   let up;
   try {
-    up = await sandboxUp({ nodes, encrypt, stateDir, ...(tags !== undefined ? { tags } : {}) });
+    up = await sandboxUp({ nodes, encrypt, stateDir, ...(tags !== undefined ? { tags } : {}), ...(binaries !== undefined ? { serf: binaries } : {}) });
   } catch (error) {
     rmSync(stateDir, { recursive: true, force: true });
     throw error;

@@ -11,7 +11,7 @@ export default class SandboxUp extends RingsideCommand {
   static override summary = 'Start a local cluster of real serf agents on 127.0.0.1';
   static override description =
     'The agents keep running after this command exits; stop them with `ringside sandbox down`. Each carries the tags sandbox=ringside and zone=a|b|c (round-robin). With --service, a demo stateful HTTP service runs beside each agent: GET /kv/{key} (owned by the ringpop ring over the http tags, forwarded one hop when asked at a non-owner), /health, /stats.';
-  static override examples = ['<%= config.bin %> sandbox up', '<%= config.bin %> sandbox up --nodes 5 --encrypt --json', '<%= config.bin %> sandbox up --service --cold-ms 200'];
+  static override examples = ['<%= config.bin %> sandbox up', '<%= config.bin %> sandbox up --nodes 5 --encrypt --json', '<%= config.bin %> sandbox up --service --cold-ms 200', '<%= config.bin %> sandbox up --nodes 4 --serf /usr/bin/serf --serf ~/go/bin/serf'];
 
   static override flags = {
     nodes: Flags.integer({ helpValue: 'N', min: 1, max: MAX_NODES, default: 3, description: `how many agents (1..${MAX_NODES})` }),
@@ -19,6 +19,7 @@ export default class SandboxUp extends RingsideCommand {
     'base-port': Flags.integer({ helpValue: 'PORT', min: 1024, max: 65535, description: 'agent i gossips on PORT+2i and serves RPC on PORT+2i+1 (default: free ports)' }),
     'state-dir': stateDirFlag,
     service: Flags.boolean({ description: 'also start the demo stateful HTTP service beside each agent (address in the agent tag http=HOST:PORT)' }),
+    serf: Flags.string({ helpValue: 'PATH', multiple: true, description: 'serf binary to run instead of the one on PATH (e.g. a newer Serf); given several times, agents take them in turn: a mixed-version cluster' }),
     'cold-ms': Flags.integer({ helpValue: 'MS', min: 0, dependsOn: ['service'], description: `with --service: delay of a key's first (cold) load, like a database read (default ${DEFAULT_COLD_MS})` }),
   };
 
@@ -30,6 +31,7 @@ export default class SandboxUp extends RingsideCommand {
       ...(flags['base-port'] !== undefined ? { basePort: flags['base-port'] } : {}),
       ...(flags['state-dir'] !== undefined ? { stateDir: flags['state-dir'] } : {}),
       service: flags.service,
+      ...(flags.serf !== undefined ? { serf: flags.serf } : {}),
       ...(flags['cold-ms'] !== undefined ? { coldMs: flags['cold-ms'] } : {}),
     });
     return this.output(report, flags.json, (r) => render(r, stateDirSuffix(flags['state-dir'], r.stateDir)));

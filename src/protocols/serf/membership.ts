@@ -177,7 +177,10 @@ export class MembershipTable {
   toMember(record: NodeRecord): Member {
     const { status, nativeStatus } = this.statusOf(record);
     const host = ipString(record.addr);
-    const tags = this.flavour === 'serf' || record.meta[0] === TAG_MAGIC ? decodeTags(record.meta) : {};
+    // A member known by name only (Serf's state lists it, memberlist forgot it before we saw it
+    // listed) has no meta on the wire: its tags are unknown, not Serf's legacy empty role.
+    const nameOnly = record.addr.length === 0;
+    const tags = !nameOnly && (this.flavour === 'serf' || record.meta[0] === TAG_MAGIC) ? decodeTags(record.meta) : {};
     return {
       name: record.name,
       addr: host ? formatHostPort({ host, port: record.port }) : '',
