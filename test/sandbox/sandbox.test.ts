@@ -13,6 +13,7 @@ import { serfMembers } from '../../src/sandbox/members.js';
 import { findSerf } from '../../src/sandbox/serf-binary.js';
 import type { SandboxAgent, SandboxState } from '../../src/sandbox/state.js';
 import type { SandboxDownResult, SandboxStatusResult, SandboxUpResult } from '../../src/sandbox/index.js';
+import { DEBIAN_SERF, runningSerfVersion, SERF_VERSIONS } from '../peers/serf-versions.js';
 import { type CliResult, runCli, runJson } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
@@ -48,9 +49,12 @@ function expectOneLineError(result: CliResult, code: number, message: RegExp): v
 }
 
 describe('ringside sandbox', () => {
-  it('up starts N agents that serf sees alive and tagged; status shows them; down stops exactly them', async () => {
+  // Debian's serf from PATH (the default), and Serf 0.10.x through --serf.
+  it.each(SERF_VERSIONS)('$label: up starts N agents that serf sees alive and tagged; status shows them; down stops exactly them', async (version) => {
     const dir = newStateDir();
-    const up = await runJson<SandboxUpResult>(['sandbox', 'up', '--nodes', '3', '--state-dir', dir]);
+    const serf = version.binary();
+    const up = await runJson<SandboxUpResult>(['sandbox', 'up', '--nodes', '3', '--state-dir', dir, ...(version === DEBIAN_SERF ? [] : ['--serf', serf])]);
+    expect(up.agents.map((a) => runningSerfVersion(a.pid))).toEqual([version.prints, version.prints, version.prints]);
     expect(up.agents.map((a) => a.name)).toEqual(['sandbox-1', 'sandbox-2', 'sandbox-3']);
     expect(up).toMatchObject({ stateDir: dir, encrypted: false, keyringFile: null, join: up.agents[0]?.bind });
     expect(up).not.toHaveProperty('key');
@@ -164,6 +168,12 @@ describe('ringside sandbox', () => {
     });
     expectOneLineError(result, 4, /^ringside: serf is not installed \(install it: sudo apt-get install serf\)$/m);
     expect(existsSync(stateDir)).toBe(false);
+  });
+
+  it('--serf naming no executable: exit 4, one line, nothing started', async () => {
+    const stateDir = newStateDir();
+    expectOneLineError(await runCli(['sandbox', 'up', '--state-dir', stateDir, '--serf', '/nonexistent/serf']), 4, /^ringside: no executable serf at \/nonexistent\/serf \(give the path of a serf binary/m);
+    expect(readdirSync(stateDir)).toEqual([]);
   });
 
   it.each([
