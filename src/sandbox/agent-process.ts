@@ -89,13 +89,16 @@ export function isAlive(pid: number): boolean {
   return processArgv(pid) !== null;
 }
 
-/** True while `agent.pid` is still the serf agent the sandbox started (checked by -node and -bind). */
-export function isSandboxAgent(agent: Pick<SandboxAgent, 'pid' | 'name' | 'bind'>): boolean {
+/**
+ * True while `agent.pid` is still the serf agent the sandbox started (checked by -node and -bind),
+ * run by the binary recorded for it (`up --serf`, whatever its file is called) or else by a `serf`.
+ */
+export function isSandboxAgent(agent: Pick<SandboxAgent, 'pid' | 'name' | 'bind' | 'serf'>): boolean {
   if (!Number.isSafeInteger(agent.pid) || agent.pid <= 1) return false;
   const argv = processArgv(agent.pid);
   return (
     argv !== null &&
-    basename(argv[0] ?? '') === 'serf' &&
+    (agent.serf !== undefined ? argv[0] === agent.serf : basename(argv[0] ?? '') === 'serf') &&
     argv[1] === 'agent' &&
     argv.includes(`-node=${agent.name}`) &&
     argv.includes(`-bind=${agent.bind}`)
@@ -103,7 +106,7 @@ export function isSandboxAgent(agent: Pick<SandboxAgent, 'pid' | 'name' | 'bind'
 }
 
 /** Sends `signal` to the agent if, at this moment, it is still that agent. */
-export function signalAgent(agent: Pick<SandboxAgent, 'pid' | 'name' | 'bind'>, signal: NodeJS.Signals): boolean {
+export function signalAgent(agent: Pick<SandboxAgent, 'pid' | 'name' | 'bind' | 'serf'>, signal: NodeJS.Signals): boolean {
   if (!isSandboxAgent(agent)) return false;
   try {
     process.kill(agent.pid, signal);

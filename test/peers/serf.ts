@@ -26,6 +26,8 @@ export interface SerfAgentInfo {
   /** RPC address HOST:PORT (what `serf ... -rpc-addr` takes). */
   rpc: string;
   pid: number;
+  /** The serf binary it runs, when not the one on PATH. */
+  serf?: string;
 }
 
 export interface SerfCluster {
@@ -84,7 +86,7 @@ export async function startSerfCluster({ nodes = 3, encrypt = false, tags, serf:
     rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }
-  const agents = up.agents.map(({ name, bind, rpc, pid }) => ({ name, bind, rpc, pid }));
+  const agents = up.agents.map(({ name, bind, rpc, pid, serf: binary }) => ({ name, bind, rpc, pid, ...(binary !== undefined ? { serf: binary } : {}) }));
   live.set(agents, stateDir);
 
   const agent = (name: string): SerfAgentInfo => {

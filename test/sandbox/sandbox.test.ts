@@ -2,7 +2,7 @@
 // Every test records its state dir; afterAll stops whatever is recorded there by PID, so agents
 // never outlive a failed test.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,14 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, isSandboxAgent, processArgv } from '../../src/sandbox/agent-process.js';
 import { sandboxDown } from '../../src/sandbox/down.js';
 import { serfMembers } from '../../src/sandbox/members.js';
-import { findSerf } from '../../src/sandbox/serf-binary.js';
 import type { SandboxAgent, SandboxState } from '../../src/sandbox/state.js';
 import type { SandboxDownResult, SandboxStatusResult, SandboxUpResult } from '../../src/sandbox/index.js';
 import { DEBIAN_SERF, runningSerfVersion, SERF_VERSIONS } from '../peers/serf-versions.js';
 import { type CliResult, runCli, runJson } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
-const serf = findSerf();
 const stateDirs: string[] = [];
 
 function newStateDir(): string {
@@ -49,11 +47,14 @@ function expectOneLineError(result: CliResult, code: number, message: RegExp): v
 }
 
 describe('ringside sandbox', () => {
-  // Debian's serf from PATH (the default), and Serf 0.10.x through --serf.
+  // Debian's serf from PATH (the default), and Serf 0.10.x through --serf, by a name other than
+  // `serf` (as ~/bin/serf-0.10 would be): status and down must still know its agents as theirs.
   it.each(SERF_VERSIONS)('$label: up starts N agents that serf sees alive and tagged; status shows them; down stops exactly them', async (version) => {
     const dir = newStateDir();
-    const serf = version.binary();
+    const serf = version === DEBIAN_SERF ? version.binary() : join(newStateDir(), 'serf-0.10');
+    if (version !== DEBIAN_SERF) symlinkSync(version.binary(), serf);
     const up = await runJson<SandboxUpResult>(['sandbox', 'up', '--nodes', '3', '--state-dir', dir, ...(version === DEBIAN_SERF ? [] : ['--serf', serf])]);
+    expect(up.agents.map((a) => a.serf)).toEqual(version === DEBIAN_SERF ? [undefined, undefined, undefined] : [serf, serf, serf]);
     expect(up.agents.map((a) => runningSerfVersion(a.pid))).toEqual([version.prints, version.prints, version.prints]);
     expect(up.agents.map((a) => a.name)).toEqual(['sandbox-1', 'sandbox-2', 'sandbox-3']);
     expect(up).toMatchObject({ stateDir: dir, encrypted: false, keyringFile: null, join: up.agents[0]?.bind });
@@ -119,9 +120,10 @@ describe('ringside sandbox', () => {
     }
   });
 
-  it('up --encrypt keeps the key in a 0600 keyring file and out of output, logs and argv; plaintext agents cannot join', async () => {
+  it.each(SERF_VERSIONS)('$label: up --encrypt keeps the key in a 0600 keyring file and out of output, logs and argv; plaintext agents cannot join', async (version) => {
     const dir = newStateDir();
-    const up = await runCli(['sandbox', 'up', '--encrypt', '--nodes', '2', '--state-dir', dir]);
+    const serf = version.binary();
+    const up = await runCli(['sandbox', 'up', '--encrypt', '--nodes', '2', '--state-dir', dir, ...(version === DEBIAN_SERF ? [] : ['--serf', serf])]);
     expect(up.code, up.stderr).toBe(0);
     const keyringFile = join(dir, 'keyring.json');
     expect(up.stdout).toMatch(new RegExp(`--join 127\\.0\\.0\\.1:\\d+ --keyring-file ${keyringFile}`));
@@ -138,10 +140,11 @@ describe('ringside sandbox', () => {
     const status = await runCli(['sandbox', 'status', '--state-dir', dir, '--json']);
     expect(status.stdout).not.toContain(key);
 
+    expect(state.agents.map((a) => runningSerfVersion(a.pid))).toEqual([version.prints, version.prints]);
     const [first] = state.agents as [SandboxAgent];
     expect((await serfMembers(serf, first.rpc)).map((m) => m.status)).toEqual(['alive', 'alive']);
 
-    // A plaintext agent is turned away: serf exits non-zero with its own explanation.
+    // A plaintext agent of the same version is turned away: serf exits non-zero with its own explanation.
     const plain = await new Promise<{ code: number | null; output: string }>((resolve) => {
       execFile(serf, ['agent', '-node=plaintext', '-bind=127.0.0.1:0', '-rpc-addr=127.0.0.1:0', `-join=${first.bind}`], { timeout: 15_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: stdout + stderr }),
