@@ -50,8 +50,12 @@ export class RemoteError extends Error {
   override readonly name = 'RemoteError';
 }
 
-/** Turns a failed exchange with `target` into the one line an operator sees (exit 3). */
-export function exchangeFailure(target: string, error: unknown): RingsideError {
+/**
+ * Turns a failed exchange with `target` into the one line an operator sees (exit 3). `label` is the
+ * gossip label ringside sent, if any: memberlist >= 0.3.0 drops a stream whose label is not its own
+ * without a word, so a silent close names the label first.
+ */
+export function exchangeFailure(target: string, error: unknown, label?: string): RingsideError {
   const fail = (message: string, hint: string): RingsideError => new RingsideError('RS_UNREACHABLE', `${target}: ${message}`, hint, { cause: error });
   if (error instanceof DialError) {
     switch (error.code) {
@@ -72,7 +76,12 @@ export function exchangeFailure(target: string, error: unknown): RingsideError {
       case 'wrong-key':
         return fail('the gossip key does not match the cluster', 'check --encrypt-key or --keyring-file; serf keys -list shows the installed keys');
       case 'empty':
-        return fail('closed the connection without replying', 'it may not be memberlist, may use a different gossip key or encryption setting, or be overloaded');
+        return fail(
+          'closed the connection without replying',
+          label
+            ? `check --gossip-label: a member whose label is not "${label}" drops the connection; else it may use a different gossip key or encryption setting, not be memberlist, or be overloaded`
+            : 'a cluster with a gossip label (a Consul admin partition or network segment) drops unlabelled connections: pass it with --gossip-label; else it may use a different gossip key or encryption setting, not be memberlist, or be overloaded',
+        );
       case 'not-memberlist':
         return fail(error.message.replace(/^the peer/, 'it'), 'point --join at a memberlist gossip port');
       default:

@@ -119,7 +119,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         this.timers.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
         return;
       } catch (error) {
-        failure = exchangeFailure(formatHostPort(seed), error);
+        failure = exchangeFailure(formatHostPort(seed), error, this.options.label);
       }
     }
     await this.close();

@@ -78,7 +78,7 @@ export class PassiveObserver extends ObservedMembership implements ClusterObserv
       this.merge(reply);
       return null;
     } catch (error) {
-      return exchangeFailure(target.addr, error);
+      return exchangeFailure(target.addr, error, this.options.label);
     }
   }
 
