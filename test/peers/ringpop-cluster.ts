@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../support/wait.js';
+import { builtPeer } from './built.js';
 
 const launcher = fileURLToPath(new URL('./ringpop/node.cjs', import.meta.url));
 
@@ -44,6 +45,8 @@ export interface RingpopCluster {
 }
 
 export interface RingpopClusterOptions {
+  /** Which ringpop: ringpop-node 10.21.0 (node.cjs, the default) or ringpop-go (test/peers/ringpop-go, same interface). */
+  peer?: 'ringpop-node' | 'ringpop-go';
   nodes?: number;
   app?: string;
   /** `seeded`: a hash no observer can reproduce (see node.cjs). */
@@ -75,8 +78,18 @@ export async function freePort(): Promise<number> {
 
 /** `netns`: run the node inside that network namespace (`ip netns exec`, which execs: the PID is the node's). */
 function startNode(address: string, app: string, hosts: string[], options: RingpopClusterOptions, netns?: string): Promise<RingpopNode> {
+  if (options.peer === 'ringpop-go') {
+    if (options.hash !== undefined || options.healPeriodMs !== undefined || options.without !== undefined) throw new Error('the ringpop-go peer takes only nodes, app and suspectMs');
+    const command = builtPeer('ringpop-go/node');
+    const args = ['--listen', address, '--app', app, '--hosts', hosts.join(','), '--suspect-ms', String(options.suspectMs ?? 5000)];
+    return superviseNode(address, netns === undefined ? spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  }
   const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000), ...(options.healPeriodMs !== undefined ? ['--heal-period-ms', String(options.healPeriodMs)] : []), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
-  const child = netns === undefined ? spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return superviseNode(address, netns === undefined ? spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
+}
+
+/** Waits for a started node's ready line and wires its stdin/stdout query channel. */
+function superviseNode(address: string, child: ChildProcess): Promise<RingpopNode> {
   running.add(child);
   child.once('exit', () => running.delete(child));
   let stderr = '';
