@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// CPU use of `ringside dash` with 1,000 members and a 1,000 req/s latency feed (goal: < 10% of
-// one core). The members come from a real passive observer polling a synthesized 1,000-member
-// memberlist push-pull every 500 ms (served here; 10 members change status every second, so
-// the event log and ring keep moving); the latency feed is synthetic until the probes library is
-// wired in. The dashboard draws on a real terminal (tmux, 160x50). CPU time is read from
-// /proc/PID/stat over 10 s, after a warm-up, for the dashboard process and for the same observer
-// and feed with no dashboard (--no-screen). Prints one JSON document on stdout.
-import { execFileSync, spawnSync } from 'node:child_process';
+// CPU use of `ringside dash` with 1,000 members and the real latency probe at 1,000 req/s (goal:
+// < 10% of one core). The members come from a real passive observer polling a synthesized
+// 1,000-member memberlist push-pull every 500 ms (served here; 10 members change status every
+// second, so the event log and ring keep moving); the latency feed is the probe `dash --target
+// --rate 1000` starts (startBench, warm probe, one worker thread) against a Node no-op HTTP server
+// in its own process. The dashboard draws on a real terminal (tmux, 160x50). CPU time (every
+// thread of the process: the probe's worker too; and the main thread alone, where the dashboard
+// and the observer run, from /proc/PID/task/PID/stat) is read over 10 s after a warm-up, for the
+// dashboard process and for the same observer and probe with no dashboard (--no-screen), each a
+// fresh process, alternating which goes first, for --rounds N (default 3).
+// Prints one JSON document on stdout.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,14 +22,16 @@ import { sealStream } from '../dist/src/protocols/memberlist/stream.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MEMBERS = 1000;
+const RATE = 1000;
+const ROUNDS = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 3;
 const MEASURE_MS = 10_000;
 const WARMUP_MS = 3000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a process (every thread), or of one thread with `tid`, in seconds. */
+function cpuSeconds(pid, tid) {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
@@ -67,12 +73,20 @@ async function fakeCluster() {
   return { join: `127.1.0.0:${port}`, stop: () => (clearInterval(churn), server.close()) };
 }
 
-async function measure(join, noScreen) {
+/** The probe's target: a no-op HTTP server in its own process (its CPU is not the dashboard's). */
+function startServer() {
+  const script = "const s=require('node:http').createServer((q,r)=>r.end('ok'));s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
+  return new Promise((resolve) => child.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${Number(String(d).trim())}/kv/{key}`, stop: () => child.kill() })));
+}
+
+async function measure(join, target, noScreen) {
   const dir = mkdtempSync(join_(tmpdir(), 'ringside-dash-bench-'));
   const socket = `ringside-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
   const pidFile = join_(dir, 'pid');
   const out = join_(dir, 'out.json');
-  const command = [process.execPath, `${root}bench/dash-bench-child.js`, '--join', join, '--pid-file', pidFile, '--out', out, ...(noScreen ? ['--no-screen'] : [])].map((a) => `'${a}'`).join(' ');
+  const command = [process.execPath, `${root}bench/dash-bench-child.js`, '--join', join, '--target', target, '--rate', String(RATE), '--pid-file', pidFile, '--out', out, ...(noScreen ? ['--no-screen'] : [])].map((a) => `'${a}'`).join(' ');
   const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   try {
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '160', '-y', '50', '-e', 'LANG=C.UTF-8', '-e', 'TERM=screen-256color', command);
@@ -84,9 +98,11 @@ async function measure(join, noScreen) {
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await sleep(WARMUP_MS);
     const before = cpuSeconds(pid);
+    const mainBefore = cpuSeconds(pid, pid);
     const start = process.hrtime.bigint();
     await sleep(MEASURE_MS);
     const cpu = cpuSeconds(pid) - before;
+    const mainCpu = cpuSeconds(pid, pid) - mainBefore;
     const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     const screen = noScreen ? '' : tmux('capture-pane', '-p', '-t', 'bench');
     if (noScreen) process.kill(pid, 'SIGTERM');
@@ -96,7 +112,7 @@ async function measure(join, noScreen) {
       if (Date.now() > end) throw new Error('the dashboard did not exit after q');
       await sleep(100);
     }
-    return { cpuPercent: (100 * cpu) / wallSeconds, cpuSeconds: cpu, wallSeconds, result: JSON.parse(readFileSync(out, 'utf8')), screen };
+    return { cpuPercent: (100 * cpu) / wallSeconds, mainThreadCpuPercent: (100 * mainCpu) / wallSeconds, cpuSeconds: cpu, wallSeconds, result: JSON.parse(readFileSync(out, 'utf8')), screen };
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
     rmSync(join_(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid()}`, socket), { force: true });
@@ -106,10 +122,21 @@ async function measure(join, noScreen) {
 const join_ = join;
 
 const cluster = await fakeCluster();
+const server = await startServer();
 try {
-  const dash = await measure(cluster.join, false);
-  const baseline = await measure(cluster.join, true);
-  process.stdout.write(`${JSON.stringify({ members: MEMBERS, rate: 1000, measureMs: MEASURE_MS, dash, baseline })}\n`);
+  const dash = [];
+  const baseline = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      dash.push(await measure(cluster.join, server.url, false));
+      baseline.push(await measure(cluster.join, server.url, true));
+    } else {
+      baseline.push(await measure(cluster.join, server.url, true));
+      dash.push(await measure(cluster.join, server.url, false));
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ members: MEMBERS, rate: RATE, measureMs: MEASURE_MS, rounds: ROUNDS, dash, baseline })}\n`);
 } finally {
+  server.stop();
   cluster.stop();
 }

@@ -4,8 +4,9 @@
 // 1. max throughput of the warm probe with one worker on 1 and 10 connections (goal: at least
 //    autocannon's), and with 2 workers (scaling);
 // 2. self-overhead: p50 on one connection, closed loop (goal: at most 2x wrk's), in µs.
-// Prints one JSON line (run.js renders it); `--table` prints the table itself.
-import { execFileSync, spawn } from 'node:child_process';
+// Rounds: PROBE_BENCH_ROUNDS (default 3), seconds per run: PROBE_BENCH_SECONDS (default 4).
+// Prints one JSON line with every run's figures; bench/run.js renders it (bench/report.js).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -19,13 +20,12 @@ function startServer() {
   return new Promise((resolve) => child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) })));
 }
 
-function hasWrk() {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (error) {
-    return error.status !== undefined && error.code !== 'ENOENT'; // wrk --version exits 1 but runs
-  }
+/** "wrk 4.1.0" from `wrk --version` ("wrk debian/4.1.0-3+b2 [epoll] ..."; it exits 1 but runs), or null when wrk is missing. */
+function wrkVersion() {
+  const run = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (run.error !== undefined) return null;
+  const version = /wrk (?:debian\/)?([\d.]+)/.exec(`${run.stdout}${run.stderr}`)?.[1];
+  return version === undefined ? 'wrk' : `wrk ${version}`;
 }
 
 function ringside(url, connections, workers) {
@@ -49,40 +49,25 @@ function wrk(url, connections) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export function probeRows(s) {
-  const k = (n) => (n === null ? '-' : `${(n / 1000).toFixed(1)}k`);
-  const us = (n) => (n === null ? '-' : `${n.toFixed(0)} µs`);
-  const ratio = (a, b) => (a === null || b === null ? '' : `${(a / b).toFixed(2)}x`);
-  return [
-    ['warm probe req/s, 1 connection, 1 worker', k(s.rps.ringside1), k(s.rps.autocannon1), k(s.rps.wrk1), ratio(s.rps.ringside1, s.rps.autocannon1), '>= 1x autocannon'],
-    ['warm probe req/s, 10 connections, 1 worker', k(s.rps.ringside10), k(s.rps.autocannon10), k(s.rps.wrk10), ratio(s.rps.ringside10, s.rps.autocannon10), '>= 1x autocannon'],
-    ['warm probe req/s, 10 connections, 2 workers', k(s.rps.ringside10w2), '-', '-', `${ratio(s.rps.ringside10w2, s.rps.ringside10)} of 1 worker`, 'scales'],
-    ['p50 on 1 connection (self-overhead)', us(s.p50Us.ringside), us(s.p50Us.autocannon), us(s.p50Us.wrk), s.p50Us.wrk ? `${ratio(s.p50Us.ringside, s.p50Us.wrk)} wrk` : '', '<= 2x wrk'],
-  ];
-}
-
-export function printProbeTable(summary, log = console.log) {
-  const header = ['benchmark', 'ringside', 'autocannon 9', 'wrk', 'ratio', 'goal'];
-  const rows = probeRows(summary);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-  if (summary.wrkSkipped) log(`wrk rows skipped: ${summary.wrkSkipped}`);
-}
-
 async function main() {
   const { child, port } = await startServer();
   const url = `http://127.0.0.1:${port}/kv/key-1`;
-  const withWrk = hasWrk();
+  const wrkName = wrkVersion();
+  const withWrk = wrkName !== null;
   const runs = { ringside1: [], ringside10: [], ringside10w2: [], autocannon1: [], autocannon10: [], wrk1: [], wrk10: [] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      runs.autocannon1.push(autocannon(url, 1));
-      runs.ringside1.push(ringside(url, 1, 1));
-      if (withWrk) runs.wrk1.push(wrk(url, 1));
-      runs.autocannon10.push(autocannon(url, 10));
-      runs.ringside10.push(ringside(url, 10, 1));
-      runs.ringside10w2.push(ringside(url, 10, Math.min(2, availableParallelism())));
-      if (withWrk) runs.wrk10.push(wrk(url, 10));
+      const steps = [
+        () => runs.autocannon1.push(autocannon(url, 1)),
+        () => runs.ringside1.push(ringside(url, 1, 1)),
+        ...(withWrk ? [() => runs.wrk1.push(wrk(url, 1))] : []),
+        () => runs.autocannon10.push(autocannon(url, 10)),
+        () => runs.ringside10.push(ringside(url, 10, 1)),
+        () => runs.ringside10w2.push(ringside(url, 10, Math.min(2, availableParallelism()))),
+        ...(withWrk ? [() => runs.wrk10.push(wrk(url, 10))] : []),
+      ];
+      // Alternate which tool goes first from round to round.
+      for (const step of r % 2 === 0 ? steps : steps.reverse()) step();
     }
   } finally {
     child.kill();
@@ -92,7 +77,7 @@ async function main() {
     node: process.version,
     rounds: ROUNDS,
     seconds: SECONDS,
-    wrk: withWrk ? 'wrk 4.1.0 (Debian)' : null,
+    wrk: wrkName,
     wrkSkipped: withWrk ? null : 'wrk is not installed (apt-get install wrk, or npm run bench as root installs it)',
     rps: {
       ringside1: m('ringside1', 'rps'),
@@ -107,7 +92,6 @@ async function main() {
     errors: runs.ringside1.concat(runs.ringside10, runs.ringside10w2).reduce((s, x) => s + x.errors, 0),
     runs,
   };
-  if (process.argv.includes('--table')) printProbeTable(summary);
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 

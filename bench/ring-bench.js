@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // ringside's side of the ring benchmark, through the public library API (dist/src/index.js), with
 // the same inputs as test/peers/ringpop/bench-peer.cjs: server i is "10.0.<i/256>.<i%256>:3000",
-// keys are "key-0".."key-<K-1>". Prints one JSON line (same fields as bench-peer).
+// keys are "key-0".."key-<K-1>". Prints one JSON line (same fields as bench-peer). Lookups run
+// through bench/lookup-loop.cjs, the loop ringpop's side (bench/ringpop-ring-bench.cjs) runs too:
+// the same untimed warm-up pass over the keys, then the same timed loop.
 //
 //   node bench/ring-bench.js --servers 100 --points 100 --keys 100000 --seconds 3 --reps 5
+import { createRequire } from 'node:module';
 import { createRing } from '../dist/src/index.js';
+
+const { timeLookups } = createRequire(import.meta.url)('./lookup-loop.cjs');
 
 function parseArgs(argv) {
   const opts = { servers: 100, points: 100, keys: 100000, seconds: 3, reps: 5 };
@@ -32,27 +37,14 @@ function timeBuild(servers, points, reps) {
   return { buildMs: best, buildMsFirst: first, ring };
 }
 
-function timeLookups(ring, keys, seconds) {
-  // Warm up, then loop over the keys for about `seconds`.
-  for (const key of keys) ring.owner(key);
-  let lookups = 0;
-  let sink = 0;
-  const start = process.hrtime.bigint();
-  const limit = seconds * 1e3;
-  while (elapsedMs(start) < limit) {
-    for (let i = 0; i < keys.length; i++) sink += ring.owner(keys[i]).length;
-    lookups += keys.length;
-  }
-  const ms = elapsedMs(start);
-  if (sink === 0) throw new Error('no lookups');
-  return { lookupsPerSec: lookups / (ms / 1e3), lookups };
-}
-
 export function run(opts) {
   const servers = serverNames(opts.servers);
   const built = timeBuild(servers, opts.points, opts.reps);
   const out = { buildMs: built.buildMs, buildMsFirst: built.buildMsFirst, servers: opts.servers, points: opts.points, keys: opts.keys, seconds: opts.seconds, reps: opts.reps };
-  if (opts.seconds > 0) Object.assign(out, timeLookups(built.ring, keyNames(opts.keys), opts.seconds));
+  if (opts.seconds > 0) {
+    const ring = built.ring;
+    Object.assign(out, timeLookups((key) => ring.owner(key), keyNames(opts.keys), opts.seconds));
+  }
   return out;
 }
 

@@ -1,23 +1,24 @@
 #!/usr/bin/env node
-// The ringpop observer beside ringpop's own tooling, on 5 real ringpop 10.21.0 nodes on loopback:
+// The ringpop observer beside ringpop's own tooling, on 5 real ringpop 10.21.0 nodes on loopback
+// (started once, converged, then left running for every round); each round, alternating which side
+// goes first, every figure comes from fresh processes:
 // 1. `ringside members --protocol ringpop --all-views` (seed + every member's /admin/stats) beside
 //    the same crawl with the real tchannel 3.10.1 client (test/peers/ringpop/admin-stats.cjs,
-//    ringpop-admin's collection step), both as fresh processes, median of 5;
-// 2. one warm /admin/stats exchange in-process: ringside's TChannel client beside tchannel's,
-//    median of 200 sequential calls.
+//    ringpop-admin's collection step);
+// 2. one warm /admin/stats exchange: bench/ringpop-stats-child.js (ringside's TChannel client)
+//    beside admin-stats.cjs --repeat 200, both after the same crawl as warm-up, median of 200
+//    sequential calls each.
 // `ringside --version` is timed too: the CLI's own start-up, which the command figure includes.
-// Prints one JSON document on stdout; bench/run.js renders it.
+// Args: --rounds N (default 3). Prints one JSON document on stdout; bench/run.js renders it.
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { TChannelConnection } from '../dist/src/protocols/tchannel/client.js';
-import { fetchStats } from '../dist/src/protocols/ringpop/calls.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peer = `${root}test/peers/ringpop/`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const NODES = 5;
+const ROUNDS = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 3;
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -54,26 +55,29 @@ try {
     return { ms: Number(process.hrtime.bigint() - t) / 1e6, out };
   };
   const command = { ringside: [], tchannel: [], ringsideStartup: [] };
-  for (let r = 0; r < 5; r++) {
+  const statsCallUs = { ringside: [], tchannel: [] };
+  const ringsideMembers = () => {
     const rs = timedMs(`${root}bin/run.js`, ['members', '--protocol', 'ringpop', '--join', seed, '--all-views', '--json']);
     if (JSON.parse(rs.out).members.length !== NODES) throw new Error('ringside saw the wrong membership');
     command.ringside.push(rs.ms);
+  };
+  const tchannelMembers = () => {
     const tc = timedMs(`${peer}admin-stats.cjs`, [seed]);
     if (JSON.parse(tc.out).members !== NODES) throw new Error('tchannel saw the wrong membership');
     command.tchannel.push(tc.ms);
+  };
+  const ringsideStats = () => {
+    const out = JSON.parse(timedMs(`${root}bench/ringpop-stats-child.js`, [seed, '--repeat', '200']).out);
+    if (out.members !== NODES) throw new Error('ringside saw the wrong membership');
+    statsCallUs.ringside.push(out.medianUs);
+  };
+  const tchannelStats = () => statsCallUs.tchannel.push(JSON.parse(timedMs(`${peer}admin-stats.cjs`, [seed, '--repeat', '200']).out).medianUs);
+  for (let r = 0; r < ROUNDS; r++) {
+    const pairs = r % 2 === 0 ? [ringsideMembers, tchannelMembers, ringsideStats, tchannelStats] : [tchannelMembers, ringsideMembers, tchannelStats, ringsideStats];
+    for (const step of pairs) step();
     command.ringsideStartup.push(timedMs(`${root}bin/run.js`, ['--version']).ms);
   }
-  const [host, port] = seed.split(':');
-  const connection = await TChannelConnection.connect({ host, port: Number(port), timeoutMs: 5000 });
-  const samples = [];
-  for (let i = 0; i < 200; i++) {
-    const t = process.hrtime.bigint();
-    await fetchStats(connection, 5000);
-    samples.push(Number(process.hrtime.bigint() - t) / 1000);
-  }
-  connection.close();
-  const peerRepeat = JSON.parse(execFileSync(process.execPath, [`${peer}admin-stats.cjs`, seed, '--repeat', '200'], { encoding: 'utf8' }));
-  console.log(JSON.stringify({ nodes: NODES, commandMs: { ringside: median(command.ringside), tchannel: median(command.tchannel), ringsideStartup: median(command.ringsideStartup) }, statsCallUs: { ringside: median(samples), tchannel: peerRepeat.medianUs } }));
+  console.log(JSON.stringify({ nodes: NODES, rounds: ROUNDS, commandMs: command, statsCallUs }));
 } finally {
   stopAll();
 }

@@ -1,139 +1,215 @@
 #!/usr/bin/env node
-// `npm run bench`: ringside beside the real peer in one run, each in fresh processes, printing
-// both figures and their ratio. Peer: ringpop 10.21.0's HashRing (test/peers/ringpop).
+// `npm run bench`: ringside beside the real peers, every run a fresh process, the two sides
+// alternating (which goes first changes from round to round), at least 3 runs of everything;
+// each figure is shown as its median with min-max (bench/report.js). Writes
+// bench/.results/latest.json, from which scripts/bench-table.js prints the docs' Markdown table.
 //
-// 1. owner lookups, 100 nodes x 100 points, 100,000 keys: identical answers required, then
-//    lookups per second (goal: at least 5x ringpop);
-// 2. building a 1,000-node ring (100 points each): first build in a fresh process and best of 5
-//    (goal: at least 10x faster than ringpop);
-// 3. plan for 1,000 nodes x 256 vnodes, one node added (goal: under 200 ms);
-// 4. the Serf observer beside Serf itself (bench/observer-bench.js): time to a complete
-//    membership beside `serf members` over RPC, detection lag behind the agents after kill -9,
-//    and decoding a synthesized 10,000-member push-pull;
-// 5. the ringpop observer (bench/ringpop-bench.js): members over TChannel beside the same crawl
-//    with tchannel's own client (ringpop-admin's collection step), as commands and in-process.
-// 6. the latency probes beside autocannon and wrk (bench/probe-bench.js): warm-probe throughput
-//    with 1 and 2 workers, and the p50 self-overhead on one connection, in µs.
-// 7. the dashboard (bench/dash-bench.js): CPU of `dash` on a real terminal with 1,000 observed
-//    members and a 1,000 req/s latency feed, beside the same observer and feed without it.
-// Runs alternate between the two tools, three rounds each; the median round is reported.
+// 1. ring (peer: ringpop 10.21.0's HashRing): identical owners on 100,000 keys required, then owner
+//    lookups/s (same warm-up and loop both sides, bench/lookup-loop.cjs) and 1,000-node builds;
+// 2. plan for 1,000 nodes x 256 vnodes, one node added (no peer);
+// 3. decoding a 10,000-member push-pull, and the heap it holds after a forced GC (bench/decode-bench.js);
+// 4. the Serf observer beside Serf (bench/observer-bench.js, one fresh 5-agent sandbox per run):
+//    `members` beside `serf members`, and the lag behind Serf's own EventMemberFailed after kill -9;
+// 5. the ringpop observer beside tchannel's client (bench/ringpop-bench.js);
+// 6. the latency probes beside autocannon and wrk (bench/probe-bench.js);
+// 7. `dash` CPU with 1,000 members and the real probe at 1,000 req/s (bench/dash-bench.js).
+//
+//   node bench/run.js [--check] [--only ring,plan,decode,observer,ringpop,probes,dash]
+// --check: after the run, exit 1 if any goal is missed (or could not be measured), saying which
+//          and by how much. --only: run some parts, written to bench/.results/partial.json instead.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createRing } from '../dist/src/index.js';
-import { printProbeTable } from './probe-bench.js';
+import { findSerf } from '../dist/src/sandbox/index.js';
+import { checkReport, describeRun, failedGoals, SCHEMA, textTable } from './report.js';
 import { keyNames, serverNames } from './ring-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const peer = `${root}test/peers/ringpop/`;
 const ROUNDS = 3;
+/** Kills for the detection lag: one per run, each in a fresh sandbox. */
+const KILLS = 5;
+const PARTS = ['ring', 'plan', 'decode', 'observer', 'ringpop', 'probes', 'dash'];
 
-function node(script, args, input) {
-  const out = execFileSync(process.execPath, [script, ...args], { cwd: root, input, maxBuffer: 1 << 28, encoding: 'utf8' });
+const argv = process.argv.slice(2);
+const check = argv.includes('--check');
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : PARTS;
+for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (parts: ${PARTS.join(', ')})`);
+if (check && only.length < PARTS.length) {
+  console.error('--check needs the whole run (every goal); leave out --only');
+  process.exit(2);
+}
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+/** Runs a script in a fresh Node process and returns the JSON of its last stdout line. */
+function node(script, args = [], { input, nodeArgs = [] } = {}) {
+  const out = execFileSync(process.execPath, [...nodeArgs, script, ...args], { cwd: root, input, maxBuffer: 1 << 28, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+/** `count` rounds of [a, b] steps, b first in odd rounds. */
+function alternate(count, a, b) {
+  for (let r = 0; r < count; r++) {
+    if (r % 2 === 0) (a(r), b(r));
+    else (b(r), a(r));
+  }
 }
 
-function rounds(fn) {
-  return Array.from({ length: ROUNDS }, fn);
+const version = (path) => JSON.parse(readFileSync(path, 'utf8')).version;
+
+function serfName() {
+  const serf = findSerf();
+  try {
+    const owner = execFileSync('dpkg-query', ['-S', serf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(':')[0];
+    return `Debian ${owner} ${execFileSync('dpkg-query', ['-W', '-f', '${Version}', owner], { encoding: 'utf8' }).split('~')[0]}`;
+  } catch {
+    return execFileSync(serf, ['version'], { encoding: 'utf8' }).split('\n')[0];
+  }
 }
 
-// 1. identical answers on the benchmark's own ring and keys
-const servers = serverNames(100);
-const keys = keyNames(100_000);
-const oracle = node(`${peer}ring-oracle.cjs`, [], JSON.stringify({ servers, replicaPoints: 100, keys }));
-const ring = createRing({ algorithm: 'ringpop', nodes: servers, vnodes: 100 });
-const differing = keys.filter((key, i) => ring.owner(key) !== oracle.lookup[i]).length;
-if (differing > 0) {
-  console.error(`ringside and ringpop disagree on ${differing} of ${keys.length} owners: not benchmarking a different answer`);
-  process.exit(1);
+const started = Date.now();
+const samples = {};
+const raw = {};
+const add = (series, side, values) => {
+  samples[series] ??= {};
+  samples[series][side] = [...(samples[series][side] ?? []), ...values];
+};
+
+if (only.includes('ring')) {
+  // Identical answers first: the benchmark's own ring and keys, beside ringpop's own lookups.
+  const servers = serverNames(100);
+  const keys = keyNames(100_000);
+  const oracle = node(`${peer}ring-oracle.cjs`, [], { input: JSON.stringify({ servers, replicaPoints: 100, keys }) });
+  const ring = createRing({ algorithm: 'ringpop', nodes: servers, vnodes: 100 });
+  const differing = keys.filter((key, i) => ring.owner(key) !== oracle.lookup[i]).length;
+  if (differing > 0) {
+    console.error(`ringside and ringpop disagree on ${differing} of ${keys.length} owners: not benchmarking a different answer`);
+    process.exit(1);
+  }
+  raw.identicalOwners = keys.length;
+  const lookupArgs = ['--servers', '100', '--points', '100', '--keys', '100000', '--seconds', '3', '--reps', '1'];
+  const buildArgs = ['--servers', '1000', '--points', '100', '--seconds', '0', '--reps', '5'];
+  const runs = { lookups: { ringside: [], ringpop: [] }, builds: { ringside: [], ringpop: [] } };
+  log(`ring: ${ROUNDS} rounds of lookups and builds, alternating`);
+  alternate(ROUNDS, () => runs.lookups.ringside.push(node(`${root}bench/ring-bench.js`, lookupArgs)), () => runs.lookups.ringpop.push(node(`${root}bench/ringpop-ring-bench.cjs`, lookupArgs)));
+  alternate(ROUNDS, () => runs.builds.ringside.push(node(`${root}bench/ring-bench.js`, buildArgs)), () => runs.builds.ringpop.push(node(`${root}bench/ringpop-ring-bench.cjs`, buildArgs)));
+  for (const side of ['ringside', 'ringpop']) {
+    add('lookupsPerSec', side, runs.lookups[side].map((r) => r.lookupsPerSec));
+    add('buildMs', side, runs.builds[side].map((r) => r.buildMs));
+    add('buildMsFirst', side, runs.builds[side].map((r) => r.buildMsFirst));
+  }
+  raw.ring = runs;
 }
 
-const lookupArgs = ['--servers', '100', '--points', '100', '--keys', '100000', '--seconds', '3', '--reps', '1'];
-const buildArgs = ['--servers', '1000', '--points', '100', '--seconds', '0', '--reps', '5'];
-const lookups = { ringside: [], ringpop: [] };
-const builds = { ringside: [], ringpop: [] };
-for (let r = 0; r < ROUNDS; r++) {
-  lookups.ringpop.push(node(`${peer}bench-peer.cjs`, lookupArgs).lookupsPerSec);
-  lookups.ringside.push(node(`${root}bench/ring-bench.js`, lookupArgs).lookupsPerSec);
-  builds.ringpop.push(node(`${peer}bench-peer.cjs`, buildArgs));
-  builds.ringside.push(node(`${root}bench/ring-bench.js`, buildArgs));
-}
-const plans = rounds(() => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
-const observer = JSON.parse(execFileSync(process.execPath, ['--expose-gc', `${root}bench/observer-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
-const probes = JSON.parse(execFileSync(process.execPath, [`${root}bench/probe-bench.js`], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
-
-const dash = JSON.parse(execFileSync(process.execPath, [`${root}bench/dash-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
-
-const rs = median(lookups.ringside);
-const rp = median(lookups.ringpop);
-const warm = { ringside: median(builds.ringside.map((b) => b.buildMs)), ringpop: median(builds.ringpop.map((b) => b.buildMs)) };
-const cold = { ringside: median(builds.ringside.map((b) => b.buildMsFirst)), ringpop: median(builds.ringpop.map((b) => b.buildMsFirst)) };
-const plan = { best: median(plans.map((p) => p.planMs)), first: median(plans.map((p) => p.planMsFirst)) };
-
-const fmt = (n, d = 1) => n.toFixed(d);
-const rows = [
-  ['owner lookups/s (100 nodes x 100 pts, 100k keys)', `${fmt(rs / 1e6, 2)} M`, `${fmt(rp / 1e6, 2)} M`, `${fmt(rs / rp, 1)}x faster`, '>= 5x'],
-  ['build 1,000 nodes x 100 pts, best of 5', `${fmt(warm.ringside)} ms`, `${fmt(warm.ringpop)} ms`, `${fmt(warm.ringpop / warm.ringside, 1)}x faster`, '>= 10x'],
-  ['build 1,000 nodes x 100 pts, first in process', `${fmt(cold.ringside)} ms`, `${fmt(cold.ringpop)} ms`, `${fmt(cold.ringpop / cold.ringside, 1)}x faster`, ''],
-  ['plan 1,000 nodes x 256 vnodes, +1 node, best of 5', `${fmt(plan.best)} ms`, '-', '', '< 200 ms'],
-  ['plan 1,000 nodes x 256 vnodes, +1 node, first in process', `${fmt(plan.first)} ms`, '-', '', '< 200 ms'],
-];
-const { cluster, bigState } = observer;
-const observerRows = [
-  ['complete membership, 5 encrypted agents: command', `${fmt(cluster.membersCommandMs.ringside)} ms`, `${fmt(cluster.membersCommandMs.serf)} ms`, `${fmt(cluster.membersCommandMs.ringside / cluster.membersCommandMs.serf)}x slower`, ''],
-  ['complete membership: the gossip exchange in-process', `${fmt(cluster.observerStartMs)} ms`, '-', '', ''],
-  ['kill -9 detected, after serf members shows failed: passive', `${cluster.detection.passiveLagMs} ms`, `0 ms (${fmt(cluster.detection.agentsAfterKillMs / 1000)} s after kill)`, '', '<= 3000 ms'],
-  ['kill -9 detected, after serf members shows failed: member', `${cluster.detection.memberLagMs} ms`, '0 ms', '', '<= 500 ms'],
-  [`decode a ${bigState.members}-member push-pull (synthesized, ${fmt(bigState.wireBytes / 1024, 0)} KiB on the wire)`, `${fmt(bigState.decodeMs)} ms, +${fmt(bigState.retainedHeapMB)} MiB heap`, '-', '', '< 1 s'],
-];
-const header = ['benchmark', 'ringside', 'ringpop 10.21.0', 'ratio', 'goal'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(`node ${process.version}, ${ROUNDS} alternating rounds, median shown; answers identical on ${keys.length} keys`);
-console.log(line(header));
-for (const row of rows) console.log(line(row));
-const observerHeader = ['benchmark', 'ringside', 'serf 0.8.2-dev', 'ratio', 'goal'];
-const observerWidths = observerHeader.map((h, i) => Math.max(h.length, ...observerRows.map((r) => r[i].length)));
-const observerLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(observerWidths[i]) : c.padStart(observerWidths[i]))).join('  ');
-console.log('');
-console.log(observerLine(observerHeader));
-for (const row of observerRows) console.log(observerLine(row));
-console.log('');
-printProbeTable(probes);
-
-// 5. the ringpop observer beside tchannel's own client (bench/ringpop-bench.js)
-const ringpopObserver = JSON.parse(execFileSync(process.execPath, [`${root}bench/ringpop-bench.js`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop());
-{
-  const { commandMs, statsCallUs, nodes } = ringpopObserver;
-  const rpRows = [
-    [`members --all-views, ${nodes} ringpop nodes: fresh process`, `${fmt(commandMs.ringside)} ms`, `${fmt(commandMs.tchannel)} ms`, `${fmt(commandMs.ringside / commandMs.tchannel, 2)}x`, ''],
-    ['  of which ringside CLI start-up (ringside --version)', `${fmt(commandMs.ringsideStartup)} ms`, '-', '', ''],
-    ['one warm /admin/stats exchange, in-process', `${fmt(statsCallUs.ringside, 0)} us`, `${fmt(statsCallUs.tchannel, 0)} us`, `${fmt(statsCallUs.ringside / statsCallUs.tchannel, 2)}x`, ''],
-  ];
-  const rpHeader = ['benchmark', 'ringside', 'tchannel 3.10.1 client', 'ratio (ringside/peer)', 'goal'];
-  const rpWidths = rpHeader.map((h, i) => Math.max(h.length, ...rpRows.map((r) => r[i].length)));
-  const rpLine = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(rpWidths[i]) : c.padStart(rpWidths[i]))).join('  ');
-  console.log('');
-  console.log(rpLine(rpHeader));
-  for (const row of rpRows) console.log(rpLine(row));
+if (only.includes('plan')) {
+  log(`plan: ${ROUNDS} fresh processes`);
+  const plans = Array.from({ length: ROUNDS }, () => node(`${root}bench/plan-bench.js`, ['--servers', '1000', '--points', '256', '--reps', '5']));
+  add('planMs', 'ringside', plans.map((p) => p.planMs));
+  add('planMsFirst', 'ringside', plans.map((p) => p.planMsFirst));
+  raw.plan = plans;
 }
 
-const dashRows = [
-  ['dash: 1,000 members (10 changes/s) + 1,000 req/s feed, 160x50', `${fmt(dash.dash.cpuPercent)}% of a core`, '< 10%'],
-  ['the same observer and feed with no dashboard', `${fmt(dash.baseline.cpuPercent)}% of a core`, ''],
-  ['the dashboard itself (difference)', `${fmt(dash.dash.cpuPercent - dash.baseline.cpuPercent)}% of a core`, ''],
-];
-const dashHeader = ['benchmark (CPU over 10 s, /proc/PID/stat)', 'ringside', 'goal'];
-const dashWidths = dashHeader.map((h, i) => Math.max(h.length, ...dashRows.map((r) => r[i].length)));
-console.log('');
-console.log(dashHeader.map((c, i) => (i === 0 ? c.padEnd(dashWidths[i]) : c.padStart(dashWidths[i]))).join('  '));
-for (const row of dashRows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(dashWidths[i]) : c.padStart(dashWidths[i]))).join('  '));
+if (only.includes('decode')) {
+  log(`decode: ${ROUNDS} fresh processes (--expose-gc)`);
+  const decodes = Array.from({ length: ROUNDS }, () => node(`${root}bench/decode-bench.js`, [], { nodeArgs: ['--expose-gc'] }));
+  add('decodeMs', 'ringside', decodes.map((d) => d.decodeMs));
+  add('decodeRetainedHeapMB', 'ringside', decodes.map((d) => d.retainedHeapMB));
+  raw.decode = decodes;
+}
 
+if (only.includes('observer')) {
+  const rounds = [];
+  for (let r = 0; r < KILLS; r++) {
+    log(`observer: run ${r + 1} of ${KILLS} (a fresh 5-agent sandbox, one kill -9)`);
+    rounds.push(node(`${root}bench/observer-bench.js`));
+  }
+  add('membersCommandMs', 'ringside', rounds.flatMap((r) => r.membersCommandMs.ringside));
+  add('membersCommandMs', 'serf', rounds.flatMap((r) => r.membersCommandMs.serf));
+  add('observerExchangeMs', 'ringside', rounds.map((r) => r.observerStartMs));
+  add('detectionLagMs', 'passive', rounds.map((r) => r.detection.passiveLagMs));
+  add('detectionLagMs', 'member', rounds.map((r) => r.detection.memberLagMs));
+  add('serfFailedAfterKillMs', 'serf', rounds.map((r) => r.detection.serfFirstAfterKillMs));
+  raw.observer = rounds;
+}
+
+if (only.includes('ringpop')) {
+  log('ringpop: 5 ringpop nodes, 5 rounds of fresh client processes');
+  const rp = node(`${root}bench/ringpop-bench.js`, ['--rounds', '5']);
+  add('ringpopMembersMs', 'ringside', rp.commandMs.ringside);
+  add('ringpopMembersMs', 'tchannel', rp.commandMs.tchannel);
+  add('cliStartupMs', 'ringside', rp.commandMs.ringsideStartup);
+  add('statsCallUs', 'ringside', rp.statsCallUs.ringside);
+  add('statsCallUs', 'tchannel', rp.statsCallUs.tchannel);
+  raw.ringpop = rp;
+}
+
+let wrk = null;
+if (only.includes('probes')) {
+  log(`probes: ${ROUNDS} rounds of ringside bench, autocannon and wrk, 4 s each`);
+  const probes = node(`${root}bench/probe-bench.js`);
+  if (probes.wrkSkipped) log(`probes: ${probes.wrkSkipped}`);
+  wrk = probes.wrk;
+  for (const [series, connections, workers] of [['probeRps1', '1', ''], ['probeRps10', '10', ''], ['probeRps10w2', '10', 'w2']]) {
+    add(series, 'ringside', probes.runs[`ringside${connections}${workers}`].map((x) => x.rps));
+    if (workers === '') {
+      add(series, 'autocannon', probes.runs[`autocannon${connections}`].map((x) => x.rps));
+      add(series, 'wrk', probes.runs[`wrk${connections}`].map((x) => x.rps));
+    }
+  }
+  for (const side of ['ringside', 'autocannon', 'wrk']) add('probeP50Us', side, probes.runs[`${side}1`].map((x) => x.p50Us));
+  if (probes.errors > 0) throw new Error(`the probe saw ${probes.errors} errors against a no-op server`);
+  raw.probes = probes;
+}
+
+if (only.includes('dash')) {
+  log(`dash: ${ROUNDS} rounds of the dashboard and the same process with no screen, about 20 s each`);
+  const dash = node(`${root}bench/dash-bench.js`, ['--rounds', String(ROUNDS)]);
+  for (const m of [...dash.dash, ...dash.baseline]) {
+    const { requests, errors } = m.result.probe;
+    if (errors > 0 || requests < dash.rate) throw new Error(`the dashboard's probe sent ${requests} requests with ${errors} errors: not the feed the benchmark is about`);
+  }
+  add('dashCpuPercent', 'ringside', dash.dash.map((m) => m.cpuPercent));
+  add('dashCpuPercent', 'baseline', dash.baseline.map((m) => m.cpuPercent));
+  add('dashMainThreadCpuPercent', 'ringside', dash.dash.map((m) => m.mainThreadCpuPercent));
+  add('dashMainThreadCpuPercent', 'baseline', dash.baseline.map((m) => m.mainThreadCpuPercent));
+  raw.dash = { ...dash, dash: dash.dash.map(({ screen, ...m }) => m), lastScreen: dash.dash.at(-1)?.screen };
+}
+
+const results = {
+  schema: SCHEMA,
+  node: process.version,
+  date: new Date().toISOString(),
+  durationSeconds: Math.round((Date.now() - started) / 1000),
+  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model.replace(/\s+/g, ' ').trim(), loadAverageAtStart: loadavg()[0] },
+  parts: only,
+  peers: {
+    ringpop: `ringpop ${version(`${peer}node_modules/ringpop/package.json`)}`,
+    tchannel: `tchannel ${version(`${peer}node_modules/tchannel/package.json`)}`,
+    serf: serfName(),
+    autocannon: `autocannon ${version(`${root}node_modules/autocannon/package.json`)}`,
+    wrk,
+  },
+  samples,
+  raw,
+};
 mkdirSync(`${root}bench/.results`, { recursive: true });
-const results = { node: process.version, date: new Date().toISOString(), rounds: ROUNDS, lookups, builds, plans, observer, ringpopObserver, probes, dash: { ...dash, dash: { ...dash.dash, screen: undefined } }, summary: { lookupsPerSec: { ringside: rs, ringpop: rp }, buildMs: warm, buildMsFirst: cold, planMs: plan } };
-writeFileSync(`${root}bench/.results/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+const file = `${root}bench/.results/${only.length === PARTS.length ? 'latest' : 'partial'}.json`;
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+
+console.log(describeRun(results));
+console.log('');
+console.log(textTable(results));
+console.log('');
+console.log(`written to ${file.slice(root.length)} in ${results.durationSeconds} s; the Markdown table: node scripts/bench-table.js`);
+if (check) {
+  console.log('');
+  for (const line of checkReport(results)) console.log(line);
+  const failed = failedGoals(results);
+  if (failed.length > 0) {
+    console.log(`\n${failed.length} goal(s) not met`);
+    process.exit(1);
+  }
+}
