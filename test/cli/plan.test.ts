@@ -1,6 +1,7 @@
 // `ringside plan` as CLI.md specifies it: fields, optional sections, and the human rendering.
 import { afterAll, describe, expect, it } from 'vitest';
 import { planChange } from '../../src/plan/plan.js';
+import { createRing } from '../../src/ring/create-ring.js';
 import { runCli, runJson, tempFiles } from '../support/cli.js';
 
 const files = tempFiles({
@@ -18,6 +19,8 @@ interface PlanJson {
   transfers: { from: string; to: string; fraction: number; ranges: number | null; bytes?: number }[];
   nodes: { node: string; addr: string; before: number; after: number; status: string }[];
   keys?: { key: string; from: string; to: string }[];
+  keysTotal?: number;
+  keysMoved?: number;
   steps?: { change: string; movedFraction: number; transfers: unknown[] }[];
   change: { added: string[]; removed: string[]; updated: string[] };
 }
@@ -58,8 +61,17 @@ describe('ringside plan', () => {
     expect(out.change).toEqual({ added: ['e'], removed: ['c'], updated: [] });
     expect(out.steps?.map((s) => s.change)).toEqual(['add e', 'remove c']);
     expect(out.transfers.every((t) => t.bytes === Math.round(t.fraction * 2e12))).toBe(true);
-    expect(out.keys?.length).toBeGreaterThan(0);
-    expect(out.keys?.every((k) => k.from !== k.to && (k.from === 'c' || k.to === 'e'))).toBe(true);
+    // The moved keys, exactly: every key (of the 300) whose owner differs between the rings before and after.
+    const ring = (nodes: [string, string][]) => createRing({ algorithm: 'ringpop', nodes: nodes.map(([id, addr]) => ({ id, key: `${addr}:3000` })) });
+    const before = ring([['a', '10.0.0.1'], ['b', '10.0.0.2'], ['c', '10.0.0.3'], ['d', '10.0.0.4']]);
+    const after = ring([['a', '10.0.0.1'], ['b', '10.0.0.2'], ['d', '10.0.0.4'], ['e', '10.0.0.5']]);
+    const moved = Array.from({ length: 300 }, (_, i) => `user:${i}`)
+      .map((key) => ({ key, from: before.owner(key), to: after.owner(key) }))
+      .filter((k) => k.from !== k.to);
+    expect(moved).toHaveLength(123);
+    expect(moved.every((k) => k.from === 'c' || k.to === 'e')).toBe(true);
+    expect(out.keys?.map(({ key, from, to }) => ({ key, from, to }))).toEqual(moved);
+    expect([out.keysTotal, out.keysMoved]).toEqual([300, 123]);
   });
 
   it('plans the change to a target membership', async () => {

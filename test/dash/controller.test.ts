@@ -17,17 +17,17 @@ import { clusterRing } from '../../src/ring/cluster-ring.js';
 import { waitFor } from '../support/wait.js';
 
 function recordingScreen(width: number, height: number) {
-  const frames: { atMs: number; frame: Frame }[] = [];
+  const frames: { atMs: number; atEpochMs: number; frame: Frame }[] = [];
   let keyListener: ((key: Key) => void) | undefined;
   let destroyed = 0;
   const screen: DashScreen = {
     size: () => ({ width, height }),
-    draw: (frame) => void frames.push({ atMs: performance.now(), frame }),
+    draw: (frame) => void frames.push({ atMs: performance.now(), atEpochMs: Date.now(), frame }),
     onKey: (listener) => void (keyListener = listener),
     onResize: () => undefined,
     destroy: () => void destroyed++,
   };
-  return { screen, frames, press: (key: Key) => keyListener?.(key), destroyed: () => destroyed, last: () => frames.at(-1)?.frame };
+  return { screen, frames, press: (key: Key) => keyListener?.(key), destroyed: () => destroyed, last: () => frames.at(-1)?.frame, lastAtEpochMs: () => frames.at(-1)?.atEpochMs };
 }
 
 describe('runDash', () => {
@@ -77,7 +77,14 @@ describe('runDash', () => {
 
     await waitFor(() => ui.last()?.panes.events.rows.some((r) => r.text.includes('alive   node-29')) && ui.last()?.panes.faults.title === 'faults: 1 active' && ui.last()?.panes.latency.rows[0]?.text.startsWith('warm: p50'), { what: 'a frame with the last event, the fault and the latency' });
     const frame = ui.last()!;
-    expect(frame.panes.faults.rows[0]?.text).toMatch(/^loss f-1 +(1m00s|59s) left$/); // kind, id, time left
+    const drawnAtMs = ui.lastAtEpochMs()!;
+    // Kind, id, time left: the whole seconds left when the frame was built, which was after the
+    // fault was made (60 s left) and before it was drawn (however late a loaded machine drew it).
+    const shown = frame.panes.faults.rows[0]?.text.match(/^loss f-1 +(?:(\d+)m)?(\d+)s left$/);
+    expect(shown, frame.panes.faults.rows[0]?.text).not.toBeNull();
+    const secondsShown = Number(shown![1] ?? 0) * 60 + Number(shown![2]);
+    expect(secondsShown).toBeLessThanOrEqual(60);
+    expect(secondsShown).toBeGreaterThanOrEqual(Math.ceil((fault.expiresAtMs! - drawnAtMs) / 1000));
     expect(frame.panes.members.title).toBe('members 50: 50 alive');
     expect(frame.panes.ring.title).toBe('ring ringpop: 50 nodes');
 

@@ -130,19 +130,27 @@ describe.skipIf(why !== null)('dash faults pane on a real chaos journal (netns, 
 
   it('a fault whose holder was killed shows overdue past its expiry, and leaves when the dead-man reverts it', async () => {
     const id = `orph${process.pid % 100000}`;
-    const holder = spawn(process.execPath, [bin, 'chaos', 'loss', '--percent', '50', '--via', 'iptables', '--to', '192.0.2.88', '--id', id, '--duration', '3s', '--grace', '10s', '--on', `netns:${host.ns}`, '--journal', journal, '--host-journal', join(lab.dir, 'host-journal')], { stdio: 'ignore' });
+    // 20 s: long enough that a loaded machine still shows the countdown before the fault expires.
+    const holder = spawn(process.execPath, [bin, 'chaos', 'loss', '--percent', '50', '--via', 'iptables', '--to', '192.0.2.88', '--id', id, '--duration', '20s', '--grace', '10s', '--on', `netns:${host.ns}`, '--journal', journal, '--host-journal', join(lab.dir, 'host-journal')], { stdio: 'ignore' });
     holders.push(holder);
-    await waitFor(() => readJournals(journal).some((r) => r.id === id && r.state === 'active'), { timeoutMs: 20_000, what: 'the held fault in the journal' });
+    const record = await waitFor(() => readJournals(journal).find((r) => r.id === id && r.state === 'active'), { timeoutMs: 20_000, what: 'the held fault in the journal' });
     holder.kill('SIGKILL');
     expect(lab.sh(host.ns, ['iptables', '-w', '5', '-S'])).toContain(`RINGSIDE-${id}-I`);
-    const held = await pane.waitForScreen((s) => faultsPane(s).rows.some((r) => new RegExp(`^loss ${id} +\\ds left$`).test(r)), 'the held fault counting down');
+    const held = await pane.waitForScreen((s) => faultsPane(s).rows.some((r) => new RegExp(`^loss ${id} +\\d+s left$`).test(r)), 'the held fault counting down');
+    // The seconds shown were left when dash drew them: no more than the 20 s it was applied for,
+    // and no fewer than are left now that the screen has been read.
+    const expiresAtMs = record.expiresAtMs!;
+    const shown = secondsLeft(faultsPane(held).rows, id)!;
+    expect(expiresAtMs - record.appliedAtMs).toBe(20_000);
+    expect(shown).toBeLessThanOrEqual(20);
+    expect(shown).toBeGreaterThanOrEqual(Math.ceil((expiresAtMs - Date.now()) / 1000));
     expect(faultsPane(held).rows.slice(1).map((r) => r.trim()).join(' ').trim()).toBe(`on netns:${host.ns}: 50% of all traffic with 192.0.2.88 received (iptables statistic), applied ${faultsPane(held).rows.join(' ').match(/applied (\d+s) ago/)?.[1] ?? '?'} ago`);
     // Its holder is gone: nobody reverts it at its expiry, the pane says it is overdue...
-    const overdue = await pane.waitForScreen((s) => faultsPane(s).rows.some((r) => new RegExp(`^loss ${id} +overdue \\ds$`).test(r)), 'the fault overdue');
+    const overdue = await pane.waitForScreen((s) => faultsPane(s).rows.some((r) => new RegExp(`^loss ${id} +overdue \\d+s$`).test(r)), 'the fault overdue', expiresAtMs + 5000 - Date.now() + 30_000);
     expect(faultsPane(overdue).title).toBe('faults: 1 active');
     expect(lab.sh(host.ns, ['iptables', '-w', '5', '-S'])).toContain(`RINGSIDE-${id}-I`);
     // ...until the namespace's dead-man timer reverts it at expiry + grace.
-    await pane.waitForScreen((s) => faultsPane(s).title === 'faults: none active', 'the pane to empty at the dead-man deadline');
+    await pane.waitForScreen((s) => faultsPane(s).title === 'faults: none active', 'the pane to empty at the dead-man deadline', expiresAtMs + 10_000 - Date.now() + 30_000);
     await waitFor(() => !lab.sh(host.ns, ['iptables', '-w', '5', '-S']).includes('RINGSIDE'), { timeoutMs: 20_000, what: 'the dead-man timer to remove the rules' });
   });
 

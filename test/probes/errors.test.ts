@@ -13,12 +13,31 @@ async function run(target: string, probe: ProbeName, extra: Partial<BenchConfig>
   return result.probes[probe]!;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+/** Closes what refusingPort holds. */
+const holders: (() => Promise<void>)[] = [];
+afterAll(() => Promise.all(holders.map((close) => close())));
+
+/**
+ * A port that refuses connections and that nobody else can take while the test runs: the local
+ * port of an open client connection. No socket listens on it (a connection to it is refused) and
+ * the client socket, bound without SO_REUSEADDR, keeps any other process from listening there.
+ * (A port freed and then reused would race with every other test binding ports on this machine.)
+ */
+async function refusingPort(): Promise<number> {
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((socket) => void accepted.push(socket.on('error', () => {})));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('error', reject));
+  holders.push(
+    () =>
+      new Promise<void>((resolve) => {
+        client.destroy();
+        for (const socket of accepted) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return client.localPort!;
 }
 
 describe.each(['warm', 'first-connection'] as const)('%s probe errors', (probe) => {
@@ -42,7 +61,7 @@ describe.each(['warm', 'first-connection'] as const)('%s probe errors', (probe) 
   });
 
   it('a closed port gives refused', async () => {
-    expectOnly(await run(`http://127.0.0.1:${await freePort()}/kv/{key}`, probe), 'refused');
+    expectOnly(await run(`http://127.0.0.1:${await refusingPort()}/kv/{key}`, probe), 'refused');
   });
 
   it('500s and 404s count as http5xx and http4xx, successes as latency', async () => {

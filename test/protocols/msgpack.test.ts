@@ -568,7 +568,7 @@ describe('msgpack decoder on hostile input', () => {
     expect(decodeAll(unhex('05'), { maxDepth: 0 })).toBe(5);
   });
 
-  it('gives a value or a MsgpackError, nothing else, for 100,000 random byte strings', () => {
+  it('gives a value or a MsgpackError, nothing else, for 100,000 random byte strings: 79,321 values', () => {
     const rand = prng(31);
     let decoded = 0;
     for (let i = 0; i < 100_000; i++) {
@@ -582,19 +582,27 @@ describe('msgpack decoder on hostile input', () => {
         if (!(error instanceof MsgpackError)) throw error;
       }
     }
-    expect(decoded).toBeGreaterThan(10_000);
+    expect(decoded).toBe(79_321); // seeded, so exact; the other 20,679 are MsgpackErrors
   });
 
-  it('gives a value or a MsgpackError for 20,000 mutations of valid encodings', () => {
+  it('gives a value or a MsgpackError for 20,000 mutations of valid encodings: 18,378 values, 1,622 errors', () => {
     const rand = prng(32);
+    let decoded = 0;
+    let refused = 0;
     for (let i = 0; i < 20_000; i++) {
       const input = Uint8Array.from(valid[i % valid.length] as Uint8Array);
       for (let flips = 1 + Math.floor(rand() * 3); flips > 0; flips--) input[Math.floor(rand() * input.length)] = Math.floor(rand() * 256);
       try {
-        decodeValue(input);
+        const { value, end } = decodeValue(input);
+        expect(value).not.toBeUndefined();
+        expect(end).toBeLessThanOrEqual(input.length);
+        decoded++;
       } catch (error) {
         if (!(error instanceof MsgpackError)) throw error;
+        refused++;
       }
     }
+    // Seeded, so exact: most one-to-three-byte mutations still decode, some are refused.
+    expect({ decoded, refused }).toEqual({ decoded: 18_378, refused: 1622 });
   });
 });
