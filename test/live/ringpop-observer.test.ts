@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverApp, joinMembership } from '../../src/protocols/ringpop/calls.js';
 import { TChannelConnection } from '../../src/protocols/tchannel/client.js';
-import { type RingpopCluster, type RingpopNode, startBareTChannel, startRingpopCluster } from '../peers/ringpop-cluster.js';
+import { listedAddresses, ownView, type RingpopCluster, startBareTChannel, startRingpopCluster } from '../peers/ringpop-cluster.js';
 import { runCli, runJson, tempFiles } from '../support/cli.js';
 import { randomKeys } from '../support/random.js';
 import { waitFor } from '../support/wait.js';
@@ -42,18 +42,9 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** A node's own membership, as ringside's members JSON would put it. */
-async function ownView(node: RingpopNode): Promise<{ addr: string; nativeStatus: string; incarnation: number }[]> {
-  const { members } = await node.members();
-  return members.map((m) => ({ addr: m.address, nativeStatus: m.status, incarnation: m.incarnationNumber })).sort((a, b) => (a.addr < b.addr ? -1 : 1));
-}
-
 /** Every live node lists exactly the cluster's own addresses: nobody else (no observer) ever joined. */
 async function onlyClusterAddresses(): Promise<void> {
-  for (const node of cluster.nodes.filter((n) => n.alive())) {
-    const addresses = (await node.members()).members.map((m) => m.address).sort();
-    expect(addresses).toEqual([...cluster.addresses].sort());
-  }
+  for (const listed of await listedAddresses(cluster)) expect(listed).toEqual([...cluster.addresses].sort());
 }
 
 describe('members --protocol ringpop', () => {

@@ -221,3 +221,15 @@ export async function startBareTChannel(): Promise<{ address: string; port: numb
   });
   return { address, port: Number(address.split(':')[1]), stop };
 }
+
+/** A node's own membership as ringside's members JSON puts it (addr, nativeStatus, incarnation), sorted by address. */
+export async function ownView(node: RingpopNode): Promise<{ addr: string; nativeStatus: string; incarnation: number }[]> {
+  const { members } = await node.members();
+  return members.map((m) => ({ addr: m.address, nativeStatus: m.status, incarnation: m.incarnationNumber })).sort((a, b) => (a.addr < b.addr ? -1 : 1));
+}
+
+/** The addresses each running node lists, sorted: they must be the cluster's own (no observer ever joined). */
+export async function listedAddresses(cluster: RingpopCluster): Promise<string[][]> {
+  return Promise.all(cluster.nodes.filter((n) => n.alive()).map(async (n) => (await n.members()).members.map((m) => m.address).sort()));
+}
+
