@@ -8,6 +8,7 @@ import { decodePacket, encodeCompound, sealPacket } from '../../src/protocols/me
 import { decodePushPull, encodePushPull, pollRequest, type PushPull } from '../../src/protocols/memberlist/push-pull.js';
 import { DecryptError, Keyring } from '../../src/protocols/memberlist/security.js';
 import { openStream, sealStream, StreamError } from '../../src/protocols/memberlist/stream.js';
+import { clusterDelegateVersions, vsnAcceptedBy } from '../../src/protocols/memberlist/versions.js';
 import { encodeValue } from '../../src/protocols/msgpack/encode.js';
 
 const vsn = Uint8Array.of(1, 5, 2, 2, 5, 5);
@@ -107,6 +108,29 @@ describe('packets', () => {
     expect(decodePacket(labelled, { keyring }).dropped.join()).toMatch(/label/);
     expect(decodePacket(sealPacket(ping, { keyring }), { keyring, label: 'prod' }).dropped.join()).toMatch(/label/);
   });
+
+  it('says exactly which gossip label a dropped packet carried, and which one ringside has', () => {
+    const labelled = sealPacket(ping, { label: 'partition-a' });
+    expect(decodePacket(labelled, {}).dropped).toEqual(['packet carries gossip label "partition-a", but no --gossip-label was given']);
+    expect(decodePacket(labelled, { label: 'partition-b' }).dropped).toEqual(['packet carries gossip label "partition-a", but --gossip-label is "partition-b"']);
+    expect(decodePacket(ping, { label: 'partition-b' }).dropped).toEqual(['packet has no gossip label, but --gossip-label is "partition-b"']);
+  });
+
+  it('reads gossip as memberlist sends it to a protocol-5 member: CRC, then compression, then a compound', () => {
+    // A Consul-style node: Serf tags filling the 512-byte Meta limit, Vsn speaking protocol 5 and delegate 4.
+    const tags = encodeValue(new Map([['node', 'ml-2'], ['pad', 'x'.repeat(493)]]));
+    const meta = Uint8Array.from([0xff, ...tags]);
+    expect(meta.length).toBe(512);
+    const alive: Message = { type: 'alive', incarnation: 3, node: 'ml-2', addr: Uint8Array.of(127, 0, 0, 1), port: 7946, meta, vsn: Uint8Array.of(1, 5, 5, 2, 5, 4) };
+    const suspect: Message = { type: 'suspect', incarnation: 1, node: 'ml-3', from: 'ml-1' };
+    const compound = encodeCompound([encodeMessage(alive), encodeMessage(suspect)]);
+    const body = Uint8Array.from([MSG.compress, ...encodeValue({ Algo: 0, Buf: lzwCompress(compound) })]);
+    const keyring = new Keyring([key(32)]);
+    for (const options of [{}, { keyring }, { keyring, label: 'partition-a' }]) {
+      const packet = sealPacket(body, { ...options, crc: true });
+      expect(decodePacket(packet, options)).toEqual({ messages: [alive, suspect], dropped: [] });
+    }
+  });
 });
 
 describe('encryption', () => {
@@ -161,6 +185,23 @@ describe('streams and push-pull', () => {
     }
   });
 
+  it('accepts a dialer\'s stream only with ringside\'s own gossip label, as memberlist does, and says which it carried', () => {
+    const keyring = new Keyring([key(32)]);
+    const reason = (data: Uint8Array, options: object): string => {
+      try {
+        openStream(data, { ...options, acceptLabel: true });
+        return 'accepted';
+      } catch (error) {
+        return `${(error as StreamError).code}: ${(error as StreamError).message}`;
+      }
+    };
+    const labelled = sealStream(encodePushPull(state), { dialer: true, keyring, label: 'partition-a' });
+    expect(reason(labelled, { keyring, label: 'partition-a' })).toBe('accepted');
+    expect(reason(labelled, { keyring, label: 'partition-b' })).toBe('label: stream carries gossip label "partition-a", but --gossip-label is "partition-b"');
+    expect(reason(labelled, { keyring })).toBe('label: stream carries gossip label "partition-a", but no --gossip-label was given');
+    expect(reason(sealStream(encodePushPull(state), { dialer: true, keyring }), { keyring, label: 'partition-b' })).toBe('label: stream has no gossip label, but --gossip-label is "partition-b"');
+  });
+
   it('polls with Go\'s own encoding of an empty push-pull', () => {
     expect(Buffer.from(pollRequest()).toString('hex')).toBe('06' + '83' + 'a44a6f696ec2' + 'a54e6f64657300' + 'ac5573657253746174654c656e00');
   });
@@ -196,5 +237,26 @@ describe('streams and push-pull', () => {
     const packet = sealPacket(encodeMessage(samples[1] as Message), { crc: true });
     const rest = packet.subarray(5);
     expect(Buffer.from(packet.subarray(1, 5)).readUInt32BE()).toBe(crc32(rest) >>> 0);
+  });
+});
+
+describe('versions a joining member advertises (memberlist verifyProtocol)', () => {
+  const node = (name: string, v: number[], state: PushPull['nodes'][number]['state'] = 'alive'): PushPull['nodes'][number] => ({ name, addr: Uint8Array.of(127, 0, 0, 1), port: 7946, meta: new Uint8Array(0), incarnation: 1, state, vsn: Uint8Array.from(v) });
+
+  it('speaks the delegate versions of the alive members listed: Consul\'s 2..5 speaking 4, a plain application\'s 0..0', () => {
+    expect(clusterDelegateVersions([node('a', [1, 5, 2, 2, 5, 4]), node('b', [1, 5, 5, 2, 5, 4])])).toEqual([2, 5, 4]);
+    expect(clusterDelegateVersions([node('a', [1, 5, 2, 0, 0, 0])])).toEqual([0, 0, 0]);
+    expect(vsnAcceptedBy(Uint8Array.of(1, 5, 2, 2, 5, 5), [node('a', [1, 5, 2, 0, 0, 0])])).toEqual(Uint8Array.of(1, 5, 2, 0, 0, 0));
+  });
+
+  it('keeps inside the window every alive member understands; ignores dead members and short Vsn', () => {
+    expect(clusterDelegateVersions([node('a', [1, 5, 2, 1, 3, 1]), node('b', [1, 5, 2, 2, 5, 2])])).toEqual([2, 3, 2]);
+    expect(clusterDelegateVersions([node('a', [1, 5, 2, 2, 5, 4]), node('gone', [1, 5, 2, 0, 0, 0], 'dead'), node('short', [1, 5])])).toEqual([2, 5, 4]);
+  });
+
+  it('keeps its own versions when the members say nothing usable', () => {
+    const base = Uint8Array.of(1, 5, 2, 2, 5, 5);
+    expect(vsnAcceptedBy(base, [])).toBe(base);
+    expect(vsnAcceptedBy(base, [node('a', [1, 5, 2, 3, 5, 3]), node('b', [1, 5, 2, 0, 2, 0])])).toBe(base);
   });
 });

@@ -1,9 +1,18 @@
-/** Runs `ringside watch --json` as a child process and collects its NDJSON lines as they come. */
+/**
+ * Runs `ringside watch --json` as a child process and collects its NDJSON lines as they come. A
+ * watch still running when the test process exits is killed by PID (the exit hook).
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { onTestProcessExit } from './exit-hook.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+const running = new Set<ChildProcess>();
+onTestProcessExit(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export interface WatchLine {
   type: string;
@@ -35,7 +44,13 @@ export function startWatch(args: readonly string[]): Watcher {
       lines.push({ type: 'unparsed', ts: line, receivedAt: Date.now() });
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     lines,
     stderr: () => stderr,

@@ -21,6 +21,17 @@ export function stripLabel(data: Uint8Array): { label: string | null; rest: Uint
   return { label: Buffer.from(data.subarray(2, 2 + length)).toString('utf8'), rest: data.subarray(2 + length) };
 }
 
+/**
+ * memberlist >= 0.3.0 discards a packet or stream whose label is not its own (a missing one counts
+ * as ""): so does ringside. Returns why, naming both labels, or null when they match.
+ */
+export function labelMismatch(received: string | null, expected: string | undefined, what: 'packet' | 'stream'): string | null {
+  if ((received ?? '') === (expected ?? '')) return null;
+  if (received === null) return `${what} has no gossip label, but --gossip-label is "${expected ?? ''}"`;
+  if (!expected) return `${what} carries gossip label "${received}", but no --gossip-label was given`;
+  return `${what} carries gossip label "${received}", but --gossip-label is "${expected}"`;
+}
+
 export function labelHeader(label: string): Uint8Array {
   const bytesOfLabel = Buffer.from(label, 'utf8');
   if (bytesOfLabel.length === 0 || bytesOfLabel.length > 255) throw new RangeError('a gossip label is 1 to 255 bytes');

@@ -10,7 +10,7 @@
  * would crash a memberlist 0.2.2 agent (empty parts, more than 127 compound parts).
  */
 import { MsgpackError } from '../msgpack/decode.js';
-import { addCrc, decompressMessage, LayerError, labelHeader, stripCrc, stripLabel } from './layers.js';
+import { addCrc, decompressMessage, LayerError, labelHeader, labelMismatch, stripCrc, stripLabel } from './layers.js';
 import { LzwError } from './lzw.js';
 import { decodeMessage, type Message, MSG } from './messages.js';
 import { DecryptError, type Keyring } from './security.js';
@@ -41,7 +41,8 @@ function describe(error: unknown): string {
 /** Removes the label and encryption layers; throws LayerError or DecryptError. */
 export function openPacket(datagram: Uint8Array, options: PacketOptions): Uint8Array {
   const { label, rest } = stripLabel(datagram);
-  if ((label ?? '') !== (options.label ?? '')) throw new LayerError(label === null ? 'packet has no gossip label' : 'packet has another gossip label');
+  const mismatch = labelMismatch(label, options.label, 'packet');
+  if (mismatch) throw new LayerError(mismatch);
   if (!options.keyring) return rest;
   const aad = options.label ? Buffer.from(options.label, 'utf8') : undefined;
   return options.keyring.decrypt(rest, aad);

@@ -9,7 +9,7 @@
  * says what an operator needs to know (encrypted cluster, wrong key, not memberlist at all).
  */
 import { MsgpackError } from '../msgpack/decode.js';
-import { decompressMessage, LayerError, labelHeader, stripLabel } from './layers.js';
+import { decompressMessage, LayerError, labelHeader, labelMismatch, stripLabel } from './layers.js';
 import { LzwError } from './lzw.js';
 import { type Ack, decodeMessage, type ErrorResponse, MSG, type Ping } from './messages.js';
 import { decodePushPull, type PushPull } from './push-pull.js';
@@ -21,7 +21,7 @@ import { int } from '../msgpack/fields.js';
 export const MAX_STREAM_BYTES = 20 * 1024 * 1024;
 export const MAX_DECOMPRESSED_STREAM = 64 * 1024 * 1024;
 
-export type StreamErrorCode = 'empty' | 'encrypted' | 'wrong-key' | 'plaintext' | 'not-memberlist' | 'malformed' | 'too-large';
+export type StreamErrorCode = 'empty' | 'encrypted' | 'wrong-key' | 'plaintext' | 'not-memberlist' | 'malformed' | 'too-large' | 'label';
 
 export class StreamError extends Error {
   override readonly name = 'StreamError';
@@ -71,15 +71,19 @@ export function openStream(data: Uint8Array, options: StreamOptions & { acceptLa
   let plain = data;
   try {
     let label: string | null = null;
-    if (options.acceptLabel) ({ label, rest: plain } = stripLabel(plain));
+    if (options.acceptLabel) {
+      // A dialer's label, as memberlist checks it: only our own is accepted.
+      ({ label, rest: plain } = stripLabel(plain));
+      const mismatch = labelMismatch(label, options.label, 'stream');
+      if (mismatch) throw new StreamError('label', mismatch);
+    }
     if (plain[0] === MSG.encrypt) {
       if (!options.keyring) throw new StreamError('encrypted', 'the peer encrypts gossip and no key was given');
       if (plain.length < 5) throw new StreamError('malformed', 'truncated encrypted stream');
       const length = ((plain[1] as number) * 2 ** 24 + ((plain[2] as number) << 16) + ((plain[3] as number) << 8) + (plain[4] as number)) >>> 0;
       if (length > MAX_STREAM_BYTES) throw new StreamError('too-large', `encrypted stream of ${length} bytes`);
       if (plain.length < 5 + length) throw new StreamError('malformed', 'encrypted stream is truncated');
-      const labelBytes = label ?? options.label;
-      const aad = labelBytes ? concat(plain.subarray(0, 5), Buffer.from(labelBytes, 'utf8')) : plain.subarray(0, 5);
+      const aad = options.label ? concat(plain.subarray(0, 5), Buffer.from(options.label, 'utf8')) : plain.subarray(0, 5);
       try {
         plain = options.keyring.decrypt(plain.subarray(5, 5 + length), aad);
       } catch (error) {

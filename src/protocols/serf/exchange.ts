@@ -82,6 +82,8 @@ export function exchangeFailure(target: string, error: unknown, label?: string):
             ? `check --gossip-label: a member whose label is not "${label}" drops the connection; else it may use a different gossip key or encryption setting, not be memberlist, or be overloaded`
             : 'a cluster with a gossip label (a Consul admin partition or network segment) drops unlabelled connections: pass it with --gossip-label; else it may use a different gossip key or encryption setting, not be memberlist, or be overloaded',
         );
+      case 'label':
+        return fail(error.message, 'members discard gossip whose label is not their own: check --gossip-label');
       case 'not-memberlist':
         return fail(error.message.replace(/^the peer/, 'it'), 'point --join at a memberlist gossip port');
       default:

@@ -4,7 +4,10 @@
  * (memberlist.md 6.3): answers pings and indirect pings (with nacks), refutes suspicion of
  * itself with a higher incarnation (and Serf leave intents with a newer join intent), serves
  * TCP pings and push-pulls, and leaves gracefully: Serf leave intent first, then memberlist's
- * dead-from-self, never in one compound (receivers process a compound last-in first-out).
+ * dead-from-self, never in one compound (receivers process a compound last-in first-out). With
+ * --protocol memberlist it sends no Serf message at all (no join or leave intent, no Serf state):
+ * a plain memberlist application would hand them to its own code; and it advertises the cluster's
+ * own delegate versions (memberlist/versions.ts), read from a poll before it joins.
  *
  * It does not re-gossip other members' messages (nobody requires it); its own broadcasts go
  * directly to a few members, repeated over a few gossip intervals. It hears membership changes
@@ -24,6 +27,7 @@ import { decodePacket, encodeCompound, sealPacket } from '../memberlist/packet.j
 import { encodePushPull, type PushNodeState, type PushPull } from '../memberlist/push-pull.js';
 import { openStream, sealStream, StreamError } from '../memberlist/stream.js';
 import { PacketSocket, StreamListener } from '../memberlist/transport.js';
+import { vsnAcceptedBy } from '../memberlist/versions.js';
 import { LamportClock } from './clock.js';
 import { exchangeFailure, type GossipOptions, pushPullWith, type RemoteView, wireOptions } from './exchange.js';
 import { ipString } from './membership.js';
@@ -58,6 +62,9 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private readonly wire: ReturnType<typeof wireOptions>;
   private readonly addr: Uint8Array;
   private incarnation: number;
+  /** What we advertise: Serf's versions, or (--protocol memberlist) the cluster's delegate versions once read. */
+  private vsn: Uint8Array = OBSERVER_DEFAULTS.vsn;
+  private versionsRead = false;
   private statusLTime = 0;
   private leaving = false;
   private starting: Promise<void> | undefined;
@@ -101,17 +108,17 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
 
   private async join(): Promise<void> {
     await this.listen();
-    this.table.applyAlive(this.selfAlive());
-    this.statusLTime = this.clock.increment();
-    this.table.applyIntent('join', this.name, this.statusLTime);
     const deadline = Date.now() + this.options.timeoutMs;
     let failure: RingsideError | undefined;
     for (const seed of this.options.seeds) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
+      if (deadline - Date.now() <= 0) break;
       try {
+        // A plain memberlist cluster refuses every merge that lists a member outside its delegate
+        // versions (its own anti-entropy too): read them from a poll before joining (versions.ts).
+        if (this.options.flavour === 'memberlist' && !this.versionsRead) await this.readVersions(seed, deadline - Date.now());
+        this.enterTable();
         const startedAt = Date.now();
-        const reply = await this.exchange(seed, true, left);
+        const reply = await this.exchange(seed, true, Math.max(1, deadline - Date.now()));
         this.rememberReply({ name: formatHostPort(seed), addr: formatHostPort(seed), seed: true }, reply, startedAt);
         this.mergeView(reply);
         this.joinedAt = Date.now();
@@ -124,6 +131,23 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     }
     await this.close();
     throw failure ?? new RingsideError('RS_UNREACHABLE', 'no seed could be joined', 'check --join and --timeout');
+  }
+
+  /** Polls `seed` (a push-pull listing no node, merged by nobody) and speaks the delegate versions its state accepts. */
+  private async readVersions(seed: HostPort, timeoutMs: number): Promise<void> {
+    const startedAt = Date.now();
+    const reply = await this.counted(() => pushPullWith(seed.host, seed.port, { join: false, nodes: [], userState: new Uint8Array(0) }, { ...this.options, timeoutMs: Math.max(1, timeoutMs) }));
+    this.rememberReply({ name: formatHostPort(seed), addr: formatHostPort(seed), seed: true }, reply, startedAt);
+    this.vsn = vsnAcceptedBy(this.vsn, reply.pushPull.nodes);
+    this.versionsRead = true;
+  }
+
+  /** Our own record and join intent, once, before the first join attempt sends them. */
+  private enterTable(): void {
+    if (this.table.record(this.name)) return;
+    this.table.applyAlive(this.selfAlive());
+    this.statusLTime = this.clock.increment();
+    this.table.applyIntent('join', this.name, this.statusLTime);
   }
 
   accusations(): Accusation[] {
@@ -155,8 +179,12 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       const sinceJoin = Date.now() - this.joinedAt;
       if (sinceJoin < OBSERVER_DEFAULTS.joinSettleMs) await this.timers.sleep(OBSERVER_DEFAULTS.joinSettleMs - sinceJoin);
       this.leaving = true;
-      this.statusLTime = this.clock.increment();
-      await this.broadcast([encodeMessage({ type: 'user', payload: encodeLeaveIntent(this.statusLTime, this.name) })]);
+      // Serf's leave intent is a memberlist user message: only a Serf cluster reads it as one; a
+      // plain memberlist application would hand it to its own code (--protocol memberlist).
+      if (this.options.flavour === 'serf') {
+        this.statusLTime = this.clock.increment();
+        await this.broadcast([encodeMessage({ type: 'user', payload: encodeLeaveIntent(this.statusLTime, this.name) })]);
+      }
       await this.broadcast([encodeMessage({ type: 'dead', incarnation: this.incarnation, node: this.name, from: this.name })]);
       await this.timers.sleep(OBSERVER_DEFAULTS.leavePropagateMs);
     }
@@ -192,7 +220,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   }
 
   private selfAlive(): PushNodeState & { node: string } {
-    return { node: this.name, name: this.name, addr: this.addr, port: this.port, meta: this.meta, vsn: OBSERVER_DEFAULTS.vsn, incarnation: this.incarnation, state: 'alive' };
+    return { node: this.name, name: this.name, addr: this.addr, port: this.port, meta: this.meta, vsn: this.vsn, incarnation: this.incarnation, state: 'alive' };
   }
 
   /** Our side of a push-pull: only ourselves, and our own Serf intent. */
