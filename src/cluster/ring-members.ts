@@ -6,10 +6,13 @@
  * - members tagged `ringside=observer` (ringside itself in member mode) never take part;
  * - `--filter TAG=VALUE` keeps only members carrying all the given tags;
  * - `--node-key addr|name|tag:NAME` is the string hashed to place the node (default: addr for
- *   ringpop, which places servers by address, name otherwise);
+ *   ringpop, which places servers by address, name otherwise); for the ringpop algorithm, `addr`
+ *   is where ringpop itself places the member: a ringpop-go member with an identity label is
+ *   placed by that identity (src/ring/ringpop.ts);
  * - `--weight-tag NAME` reads weights from a tag; murmur3 reads tokens from the `tokens` tag.
  */
 import { ringError, usageError } from '../errors.js';
+import { RINGPOP_IDENTITY_LABEL, ringpopPlacementKey } from '../ring/ringpop.js';
 import type { Algorithm, NodeInput } from '../ring/types.js';
 import type { Member } from './member.js';
 
@@ -64,8 +67,8 @@ function exclusionReason(member: Member, filters: ReadonlyMap<string, string> | 
   return undefined;
 }
 
-function nodeKeyOf(member: Member, spec: NodeKeySpec): string {
-  if (spec.kind === 'addr') return member.addr;
+function nodeKeyOf(member: Member, spec: NodeKeySpec, algorithm: Algorithm): string {
+  if (spec.kind === 'addr') return algorithm === 'ringpop' ? ringpopPlacementKey(member.addr, member.tags[RINGPOP_IDENTITY_LABEL]) : member.addr;
   if (spec.kind === 'name') return member.name;
   const value = member.tags[spec.tag];
   if (value === undefined || value === '') throw ringError(`member "${member.name}" has no tag "${spec.tag}" for --node-key tag:${spec.tag}`, 'tag every member or choose another --node-key');
@@ -95,7 +98,7 @@ export function selectRingMembers(members: readonly Member[], options: RingMembe
       excluded.push({ name: member.name, reason });
       continue;
     }
-    const node: { id: string; key: string; weight?: number; tokens?: bigint[] } = { id: member.name, key: nodeKeyOf(member, spec) };
+    const node: { id: string; key: string; weight?: number; tokens?: bigint[] } = { id: member.name, key: nodeKeyOf(member, spec, options.algorithm) };
     if (options.weightTag !== undefined) {
       const raw = member.tags[options.weightTag];
       const weight = raw === undefined ? Number.NaN : Number(raw);

@@ -1,14 +1,19 @@
 /**
  * Uber ringpop's hash ring (ringpop-node lib/ring, ringpop-go hashring).
  *
- * - Each server gets `replicaPoints` points (default 100): the hash of the server address with
- *   the replica index appended as decimal digits, no separator (`"10.0.0.1:3000" + "7"`).
+ * - Each server gets `replicaPoints` points (default 100): the hash of the node key with the
+ *   replica index appended as decimal digits, no separator (`"10.0.0.1:3000" + "7"`). The key is
+ *   the server address, except for a ringpop-go member with an identity (its `__identity` label,
+ *   ringpop-go's Identity option), which ringpop-go places at `"<identity>#7"`: its key is then
+ *   `"<identity>#"` (ringpopPlacementKey).
  * - Hash: farmhash fingerprint32 (ringpop-go; ringpop-node with `isCrossPlatform`), or `hash32`,
  *   npm farmhash's hash32 (`useLatestHash32`), which on farmhash 5.x's prebuilt binaries is the
  *   same function. ringpop-node's default `hash32v1` exists only in farmhash 1.x and depends on
  *   the CPU it was built for: not reproducible, not offered.
  * - A key belongs to the first point whose hash is >= the key's hash, wrapping; equal hashes are
- *   ordered by address as JavaScript compares strings (ringpop's rbtree comparator).
+ *   ordered by server address as JavaScript compares strings (ringpop's rbtree comparator;
+ *   ringpop-go compares the address too, then the replica index), the address being the node's
+ *   id (a ringpop member's name), whatever its key.
  * - lookupN walks clockwise from there, collecting distinct servers.
  */
 import { PointRing } from './point-ring.js';
@@ -19,6 +24,23 @@ import type { RingNode, RingSettings } from './types.js';
 
 export const RINGPOP_HASHES = ['fingerprint32', 'hash32'] as const;
 export const RINGPOP_DEFAULT_POINTS = 100;
+/** The label in which ringpop-go gossips a member's identity (membership.IdentityLabelKey). */
+export const RINGPOP_IDENTITY_LABEL = '__identity';
+
+/**
+ * The node key ringpop places a member by: its address, or `identity#` when ringpop-go gave it
+ * an identity label other than its address (hashring.replicaPointForServer: `identity#i`, where
+ * an identity equal to the address keeps the older `address` + `i`). A label that is present
+ * counts even when empty, as in swim.Member.Identity.
+ */
+export function ringpopPlacementKey(address: string, identity: string | undefined): string {
+  return identity === undefined || identity === address ? address : `${identity}#`;
+}
+
+/** The identity ringpop-go's ring checksum lists for a member: its identity label, or its address. */
+export function ringpopIdentity(address: string, identity: string | undefined): string {
+  return identity ?? address;
+}
 
 export class RingpopRing extends PointRing<number> {
   protected readonly continuum: Continuum32;
@@ -26,8 +48,8 @@ export class RingpopRing extends PointRing<number> {
   constructor(nodes: readonly RingNode[], settings: RingSettings) {
     super('ringpop', nodes, settings);
     const replicaPoints = settings.vnodes ?? RINGPOP_DEFAULT_POINTS;
-    // Points go in by address order so that equal hashes keep ringpop's tie-break.
-    const insertion = nodes.map((_, i) => i).sort((a, b) => jsCompare((nodes[a] as RingNode).key, (nodes[b] as RingNode).key));
+    // Points go in by address (id) order so that equal hashes keep ringpop's tie-break.
+    const insertion = nodes.map((_, i) => i).sort((a, b) => jsCompare((nodes[a] as RingNode).id, (nodes[b] as RingNode).id));
     const { hashes, owners } = hashReplicaPoints(
       insertion.map((i) => utf8((nodes[i] as RingNode).key)),
       insertion,
@@ -42,7 +64,7 @@ export class RingpopRing extends PointRing<number> {
 }
 
 /**
- * Hashes every replica point: fingerprint32 of the address bytes followed by the replica index
+ * Hashes every replica point: fingerprint32 of the node key's bytes followed by the replica index
  * in decimal. Points come out grouped by server in the given order, servers' owners as given.
  */
 function hashReplicaPoints(addresses: Uint8Array[], ownerOf: number[], replicaPoints: number): { hashes: Uint32Array; owners: Int32Array } {

@@ -1,6 +1,7 @@
 /**
  * Real ringpop 10.21.0 nodes for tests: `startRingpopCluster()` starts N nodes (test/peers/ringpop/
- * node.cjs, one child process each) on free loopback ports, waits until every node sees all N
+ * node.cjs, or ringpop-go's test/peers/ringpop-go with `peer: 'ringpop-go'`; one child process
+ * each) on free loopback ports, waits until every node sees all N
  * alive with one membership checksum, and hands back each node's own view through its
  * in-process query channel (stdin/stdout of the node, not TChannel, so ringside's client is
  * never used to check ringside).
@@ -22,6 +23,8 @@ export interface RingpopMemberInfo {
   address: string;
   status: string;
   incarnationNumber: number;
+  /** ringpop-go only: the member's labels (`__identity` among them when it has an identity). */
+  labels?: Record<string, string>;
 }
 
 export interface RingpopNode {
@@ -32,6 +35,10 @@ export interface RingpopNode {
   members(): Promise<{ checksum: number; members: RingpopMemberInfo[] }>;
   /** ringpop.lookup(key) for each key, on this node. */
   lookup(keys: string[]): Promise<string[]>;
+  /** ringpop-go only: LookupN(key, n) for each key, on this node. */
+  lookupN(keys: string[], n: number): Promise<string[][]>;
+  /** The node's own ring: its checksum, ringpop-go's other checksums (`replica`), the servers in it. */
+  ring(): Promise<{ checksum: number; checksums?: Record<string, number>; servers: string[] }>;
   alive(): boolean;
 }
 
@@ -52,10 +59,20 @@ export interface RingpopClusterOptions {
   /** `seeded`: a hash no observer can reproduce (see node.cjs). */
   hash?: 'fingerprint32' | 'seeded';
   suspectMs?: number;
+  /** How long a faulty member stays faulty before it becomes a tombstone (ringpop's default 24 h). */
+  faultyMs?: number;
+  /** How long a tombstone stays before it is evicted (ringpop's default 60 s). */
+  tombstoneMs?: number;
   /** ringpop's partition-healer period (discoverProviderHealerPeriod; ringpop's default 30 s). */
   healPeriodMs?: number;
   /** Endpoints every node unregisters (an older or trimmed ringpop). */
   without?: string[];
+  /** ringpop-go only: node i gets ringpop-go's Identity option `${identityPrefix}${i}`. */
+  identityPrefix?: string;
+  /** ringpop-go only: labels node i sets on itself once bootstrapped. */
+  labels?: (index: number) => Record<string, string>;
+  /** ringpop-go only: replica points per member (HashRingConfig; ringpop's default 100). */
+  replicaPoints?: number;
 }
 
 const running = new Set<ChildProcess>();
@@ -76,15 +93,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The state periods as both peers take them (suspect 5 s unless given; faulty and tombstone: ringpop's defaults). */
+function statePeriods(options: RingpopClusterOptions): string[] {
+  return [
+    ...['--suspect-ms', String(options.suspectMs ?? 5000)],
+    ...(options.faultyMs !== undefined ? ['--faulty-ms', String(options.faultyMs)] : []),
+    ...(options.tombstoneMs !== undefined ? ['--tombstone-ms', String(options.tombstoneMs)] : []),
+  ];
+}
+
 /** `netns`: run the node inside that network namespace (`ip netns exec`, which execs: the PID is the node's). */
-function startNode(address: string, app: string, hosts: string[], options: RingpopClusterOptions, netns?: string): Promise<RingpopNode> {
+function startNode(index: number, address: string, app: string, hosts: string[], options: RingpopClusterOptions, netns?: string): Promise<RingpopNode> {
   if (options.peer === 'ringpop-go') {
-    if (options.hash !== undefined || options.healPeriodMs !== undefined || options.without !== undefined) throw new Error('the ringpop-go peer takes only nodes, app and suspectMs');
+    if (options.hash !== undefined || options.healPeriodMs !== undefined || options.without !== undefined) throw new Error('the ringpop-go peer takes only nodes, app, the state periods, identityPrefix, labels and replicaPoints');
     const command = builtPeer('ringpop-go/node');
-    const args = ['--listen', address, '--app', app, '--hosts', hosts.join(','), '--suspect-ms', String(options.suspectMs ?? 5000)];
+    const labels = Object.entries(options.labels?.(index) ?? {});
+    if (labels.some(([k, v]) => /[=,]/.test(k) || v.includes(','))) throw new Error('ringpop-go peer labels cannot hold "," (nor "=" in a key)');
+    const args = [
+      ...['--listen', address, '--app', app, '--hosts', hosts.join(','), ...statePeriods(options)],
+      ...(options.identityPrefix !== undefined ? ['--identity', `${options.identityPrefix}${index}`] : []),
+      ...(labels.length > 0 ? ['--labels', labels.map(([k, v]) => `${k}=${v}`).join(',')] : []),
+      ...(options.replicaPoints !== undefined ? ['--replica-points', String(options.replicaPoints)] : []),
+    ];
     return superviseNode(address, netns === undefined ? spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
-  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', '--suspect-ms', String(options.suspectMs ?? 5000), ...(options.healPeriodMs !== undefined ? ['--heal-period-ms', String(options.healPeriodMs)] : []), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
+  if (options.identityPrefix !== undefined || options.labels !== undefined || options.replicaPoints !== undefined) throw new Error('identityPrefix, labels and replicaPoints are ringpop-go options (peer: "ringpop-go")');
+  const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', ...statePeriods(options), ...(options.healPeriodMs !== undefined ? ['--heal-period-ms', String(options.healPeriodMs)] : []), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
   return superviseNode(address, netns === undefined ? spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
 }
 
@@ -123,6 +157,12 @@ function superviseNode(address: string, child: ChildProcess): Promise<RingpopNod
           process: child,
           members: () => ask({ q: 'members' }),
           lookup: async (keys) => (await ask<{ owners: string[] }>({ q: 'lookup', keys })).owners,
+          lookupN: async (keys, n) => {
+            const answer = await ask<{ owners?: string[][]; error?: string }>({ q: 'lookupN', keys, n });
+            if (!answer.owners) throw new Error(`node ${address} cannot answer lookupN: ${answer.error ?? 'no owners'}`);
+            return answer.owners;
+          },
+          ring: () => ask({ q: 'ring' }),
           alive: () => child.exitCode === null && child.signalCode === null,
         });
       } else answers.shift()?.(line);
@@ -160,7 +200,7 @@ async function launchCluster(specs: readonly { address: string; netns?: string }
   const count = specs.length;
   const app = options.app ?? `ringside-test-${process.pid}`;
   const addresses = specs.map((s) => s.address);
-  const started = await Promise.allSettled(specs.map((s) => startNode(s.address, app, addresses, options, s.netns)));
+  const started = await Promise.allSettled(specs.map((s, i) => startNode(i, s.address, app, addresses, options, s.netns)));
   const nodes = started.filter((s): s is PromiseFulfilledResult<RingpopNode> => s.status === 'fulfilled').map((s) => s.value);
   const stop = async (): Promise<void> => {
     await Promise.all(

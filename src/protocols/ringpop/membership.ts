@@ -28,7 +28,10 @@ export function isRingpopStatus(value: unknown): value is RingpopStatus {
   return typeof value === 'string' && statusPrecedence(value) >= 0;
 }
 
-/** Whether `incoming` overrides `current` (unknown addresses are taken unless tombstones). */
+/**
+ * Whether a gossiped change `incoming` overrides `current`. An unknown address is taken unless it
+ * is a tombstone: ringpop ignores those so as not to bring evicted members back.
+ */
 export function supersedes(current: RingpopMember | undefined, incoming: RingpopMember): boolean {
   if (!current) return incoming.status !== 'tombstone';
   if (incoming.incarnationNumber !== current.incarnationNumber) return incoming.incarnationNumber > current.incarnationNumber;
@@ -64,12 +67,17 @@ export function toMember(m: RingpopMember): Member {
 export class RingpopTable {
   private readonly byAddress = new Map<string, RingpopMember>();
 
-  /** Merges one member's list; returns whether anything changed. */
+  /**
+   * Merges one member's own list (/admin/stats, a join reply); returns whether anything changed.
+   * Unlike gossip, a tombstone the member lists is taken even when unknown: it is what that
+   * member holds now (both ringpops list tombstones until they evict them), and retain() forgets
+   * it once no member lists it.
+   */
   apply(members: readonly RingpopMember[]): boolean {
     let changed = false;
     for (const incoming of members) {
       const current = this.byAddress.get(incoming.address);
-      if (supersedes(current, incoming)) {
+      if (current === undefined || supersedes(current, incoming)) {
         this.byAddress.set(incoming.address, { ...incoming });
         changed = true;
       } else if (current && current.incarnationNumber === incoming.incarnationNumber && current.status === incoming.status && incoming.dampScore !== undefined && current.dampScore !== incoming.dampScore) {

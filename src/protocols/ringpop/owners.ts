@@ -39,16 +39,26 @@ export async function ringpopOwners(live: LiveSourceOptions, keys: readonly stri
       checkReplicas(replicas, ring);
       return { records: lookupOwners(ring, keys, replicas, addrs).map((r) => ({ ...r, resolvedBy: 'ring' as const })), fidelity, note: null };
     }
-    if (replicas !== 1) throw usageError(`--replicas ${replicas} needs ringside's own ring, but this cluster's ring hash cannot be reproduced (checksums do not match fingerprint32)`, 'use --replicas 1: owners then come from the cluster\'s /admin/lookup');
+    if (replicas !== 1) throw usageError(`--replicas ${replicas} needs ringside's own ring, but this cluster's ring cannot be reproduced (${whyNotReproducible(fidelity)})`, 'use --replicas 1: owners then come from the cluster\'s /admin/lookup');
     const { reporter, owners } = await (observer as RingpopObserver).lookup(keys);
-    const note = `ring not reproducible (the cluster's checksums do not match fingerprint32: a platform-bound farmhash?); owners answered by ${reporter}'s /admin/lookup`;
+    const note = `ring not reproducible (${whyNotReproducible(fidelity)}); owners answered by ${reporter}'s /admin/lookup`;
     return { records: keys.map((key, i) => ({ key, hash: null, owners: [owners[i] as string], addrs: [owners[i] as string], resolvedBy: 'cluster-lookup' as const })), fidelity, note };
   });
+}
+
+/** Whether only the replica points differ: the cluster hashes with fingerprint32, ringpop-go's replica checksum does not match 100 points. */
+function otherReplicaPoints(fidelity: RingFidelity | null): boolean {
+  return fidelity !== null && !fidelity.reproducible && fidelity.hash === 'fingerprint32';
+}
+
+function whyNotReproducible(fidelity: RingFidelity | null): string {
+  return otherReplicaPoints(fidelity) ? "the ring's replica checksum does not match 100 replica points: a ringpop-go HashRingConfig with other ReplicaPoints?" : "the cluster's checksums do not match fingerprint32: a platform-bound farmhash?";
 }
 
 /** A one-line warning for `ring` and `plan` when the cluster's ring cannot be reproduced. */
 export function fidelityWarning(snapshot: { cluster: { ringFidelity?: RingFidelity } }, algorithm: string): string | null {
   const fidelity = snapshot.cluster.ringFidelity;
   if (!fidelity || fidelity.reproducible || algorithm !== 'ringpop') return null;
+  if (otherReplicaPoints(fidelity)) return `ringside: warning: this ringpop cluster's ring does not have 100 replica points per member (its replica checksum does not match), so the ring below is not necessarily the cluster's (use owner --protocol ringpop for the cluster's own answers)`;
   return `ringside: warning: this ringpop cluster's checksums do not match fingerprint32, so the ring below is ringside's fingerprint32 ring, not necessarily the cluster's (use owner --protocol ringpop for the cluster's own answers)`;
 }

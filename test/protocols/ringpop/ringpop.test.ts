@@ -76,6 +76,20 @@ describe('membership model', () => {
     expect(table.list().map((x) => x.address)).toEqual(['h:2']);
   });
 
+  it("a tombstone a member lists is its state: taken though unknown, forgotten once no member lists it", () => {
+    const table = new RingpopTable();
+    expect(table.apply([m('tombstone', 4), { address: 'h:2', status: 'alive', incarnationNumber: 1 }])).toBe(true);
+    expect(table.members().map((x) => [x.name, x.status, x.nativeStatus])).toEqual([
+      ['h:1', 'failed', 'tombstone'],
+      ['h:2', 'alive', 'alive'],
+    ]);
+    expect(table.apply([m('alive', 3)])).toBe(false); // an older incarnation does not revive it
+    expect(table.apply([m('alive', 5)])).toBe(true); // a newer one does (it rejoined)
+    expect(table.apply([m('tombstone', 6)])).toBe(true);
+    expect(table.retain(new Set(['h:2']))).toBe(true);
+    expect(table.list().map((x) => x.address)).toEqual(['h:2']);
+  });
+
   it('normalises statuses and keeps ringpop words', () => {
     expect(['alive', 'suspect', 'faulty', 'leave', 'tombstone'].map((s) => toMember({ address: '10.0.0.1:3000', status: s as RingpopMember['status'], incarnationNumber: 1 }).status)).toEqual(['alive', 'suspect', 'failed', 'left', 'failed']);
     expect(toMember({ address: '10.0.0.1:3000', status: 'alive', incarnationNumber: 7, dampScore: 12 })).toEqual({ name: '10.0.0.1:3000', addr: '10.0.0.1:3000', port: 3000, status: 'alive', nativeStatus: 'alive', incarnation: 7, tags: {}, protocol: { dampScore: 12 } });
