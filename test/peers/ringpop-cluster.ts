@@ -115,7 +115,9 @@ function startNode(index: number, address: string, app: string, hosts: string[],
       ...(labels.length > 0 ? ['--labels', labels.map(([k, v]) => `${k}=${v}`).join(',')] : []),
       ...(options.replicaPoints !== undefined ? ['--replica-points', String(options.replicaPoints)] : []),
     ];
-    return superviseNode(address, netns === undefined ? spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    // ringpop-go's Bootstrap retries a join to peers not yet listening with a growing delay: on a
+    // loaded machine the last of four nodes has taken more than 20 s to be ready.
+    return superviseNode(address, netns === undefined ? spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('ip', ['netns', 'exec', netns, command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }), 60_000);
   }
   if (options.identityPrefix !== undefined || options.labels !== undefined || options.replicaPoints !== undefined) throw new Error('identityPrefix, labels and replicaPoints are ringpop-go options (peer: "ringpop-go")');
   const args = [launcher, '--listen', address, '--app', app, '--hosts', hosts.join(','), '--hash', options.hash ?? 'fingerprint32', ...statePeriods(options), ...(options.healPeriodMs !== undefined ? ['--heal-period-ms', String(options.healPeriodMs)] : []), ...(options.without?.length ? ['--without', options.without.join(',')] : [])];
@@ -123,14 +125,14 @@ function startNode(index: number, address: string, app: string, hosts: string[],
 }
 
 /** Waits for a started node's ready line and wires its stdin/stdout query channel. */
-function superviseNode(address: string, child: ChildProcess): Promise<RingpopNode> {
+function superviseNode(address: string, child: ChildProcess, readyWithinMs = 20_000): Promise<RingpopNode> {
   running.add(child);
   child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()).slice(-4000));
   const answers: ((line: string) => void)[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ringpop node ${address} not ready after 20 s: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`ringpop node ${address} not ready after ${readyWithinMs / 1000} s: ${stderr}`)), readyWithinMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`ringpop node ${address} exited with ${code}: ${stderr}`));

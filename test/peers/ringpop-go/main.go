@@ -109,7 +109,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "ringpop: %v\n", err)
 		os.Exit(1)
 	}
-	if _, err := rp.Bootstrap(&swim.BootstrapOptions{DiscoverProvider: statichosts.New(strings.Split(*hosts, ",")...)}); err != nil {
+	// One successful join is enough to be ready: the nodes all start at once, and a join to a node
+	// still bootstrapping is refused and retried with a growing delay (up to 60 s). The test then
+	// waits until every node lists all of them alive with one checksum.
+	if _, err := rp.Bootstrap(&swim.BootstrapOptions{DiscoverProvider: statichosts.New(strings.Split(*hosts, ",")...), JoinSize: 1}); err != nil {
 		fmt.Fprintf(os.Stderr, "bootstrap: %v\n", err)
 		os.Exit(1)
 	}
