@@ -6,20 +6,14 @@
 // state and incarnation, read in the node and printed on request), never ringside's output.
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Member } from '../../src/cluster/member.js';
 import { MEMBERLIST_VERSIONS, type MemberlistCluster, type MemberlistNode, type MemberlistVersion, type PeerMember, type PeerState, startMemberlistCluster } from '../peers/memberlist-cluster.js';
 import { runCli, runJson } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 import { startWatch, type Watcher } from '../support/watcher.js';
 
-interface MemberJson {
-  name: string;
-  addr: string;
-  status: string;
-  nativeStatus: string;
-  incarnation: number;
-  tags: Record<string, string>;
-  protocol: { vsn: number[] };
-}
+/** One member as `members --json` prints it; memberlist members carry their Vsn. */
+type MemberJson = Member & { protocol: { vsn: number[] } };
 interface ViewsJson {
   agree: boolean;
   groups: { observers: string[]; statuses: Record<string, string> }[];

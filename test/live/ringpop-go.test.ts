@@ -8,20 +8,15 @@
 // change where ringpop-go places a node on its ring (`identity#i`) and its checksums; a third
 // runs 50 replica points a member, which only ringpop-go's replica checksum reveals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Member } from '../../src/cluster/member.js';
 import { listedAddresses, ownView, type RingpopCluster, type RingpopNode, startRingpopCluster } from '../peers/ringpop-cluster.js';
 import { runJson, tempFiles } from '../support/cli.js';
 import { randomKeys } from '../support/random.js';
 import { waitFor } from '../support/wait.js';
 import { startWatch } from '../support/watcher.js';
 
-interface MemberJson {
-  name: string;
-  addr: string;
-  status: string;
-  nativeStatus: string;
-  incarnation: number;
-  tags: Record<string, string>;
-}
+/** One member as `members --json` prints it. */
+type MemberJson = Member;
 interface Fidelity {
   reproducible: boolean;
   formula: string | null;

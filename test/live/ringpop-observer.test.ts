@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Member } from '../../src/cluster/member.js';
 import { discoverApp, joinMembership } from '../../src/protocols/ringpop/calls.js';
 import { TChannelConnection } from '../../src/protocols/tchannel/client.js';
 import { listedAddresses, ownView, type RingpopCluster, startBareTChannel, startRingpopCluster } from '../peers/ringpop-cluster.js';
@@ -13,13 +14,8 @@ import { randomKeys } from '../support/random.js';
 import { waitFor } from '../support/wait.js';
 import { startWatch } from '../support/watcher.js';
 
-interface MemberJson {
-  name: string;
-  addr: string;
-  status: string;
-  nativeStatus: string;
-  incarnation: number;
-}
+/** One member as `members --json` prints it. */
+type MemberJson = Member;
 interface MembersJson {
   cluster: { protocol: string; mode: string; ringFidelity?: { reproducible: boolean; formula: string } };
   members: MemberJson[];
