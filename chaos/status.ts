@@ -1,5 +1,5 @@
 /** Active faults: from the local journal (pure reading), optionally checked on the hosts. */
-import { isAlive } from '../src/sandbox/agent-process.js';
+import { isAlive } from '../src/sandbox/processes.js';
 import { parseExecutor } from './executors/parse.js';
 import { IPTABLES } from './faults/iptables.js';
 import { type JournalRecord, defaultJournalDir, readJournals } from './journal.js';

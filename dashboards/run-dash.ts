@@ -12,7 +12,7 @@ import { type MemberView, targetKey, type ViewTarget } from '../src/cluster/obse
 import { ViewPoller } from '../src/cluster/view-poller.js';
 import { compareViews } from '../src/cluster/views.js';
 import { RingsideError } from '../src/errors.js';
-import { type ClusterRingOptions, clusterRing } from '../src/ring/cluster-ring.js';
+import { type ClusterRingOptions, clusterRing } from '../src/cluster/cluster-ring.js';
 import { lookupOwners } from '../src/ring/lookup.js';
 import { describeRing } from '../src/ring/report.js';
 import { InputBuffer } from './buffer.js';

@@ -15,7 +15,7 @@
  */
 import { usageError } from '../../src/errors.js';
 import { PROBES, type BenchConfig, type ProbeName } from '../../src/probes/types.js';
-import type { ClusterRingOptions } from '../../src/ring/cluster-ring.js';
+import type { ClusterRingOptions } from '../../src/cluster/cluster-ring.js';
 import { parseDuration } from '../../src/units.js';
 
 export interface ProbeSection {

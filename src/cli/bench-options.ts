@@ -3,7 +3,7 @@ import { loadMembership } from '../cluster/source.js';
 import { usageError } from '../errors.js';
 import { routingOf } from '../probes/routing-members.js';
 import { PROBES, type BenchConfig, type ProbeName } from '../probes/types.js';
-import { readKeysFile } from '../ring/keys-file.js';
+import { readKeysFile } from '../keys-file.js';
 import { parseDuration } from '../units.js';
 import type { RingFlagValues, SourceFlagValues } from './flags.js';
 import { clusterRingOptions, sourceOptions } from './options.js';

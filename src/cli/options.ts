@@ -2,7 +2,7 @@
 import type { LiveSourceOptions } from '../cluster/live.js';
 import type { SourceOptions } from '../cluster/source.js';
 import { parseDuration } from '../units.js';
-import type { ClusterRingOptions } from '../ring/cluster-ring.js';
+import type { ClusterRingOptions } from '../cluster/cluster-ring.js';
 import type { RingFlagValues, SourceFlagValues } from './flags.js';
 
 export function liveOptions(flags: SourceFlagValues): LiveSourceOptions {

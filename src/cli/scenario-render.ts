@@ -2,7 +2,7 @@
 import type { ProbeFigures } from '../../chaos/scenario/probes.js';
 import type { ScenarioReport } from '../../chaos/scenario/run.js';
 import { formatMs } from '../probes/summary.js';
-import { renderTable } from './table.js';
+import { renderTable } from '../table.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : `${(v / 1000).toFixed(1)}s`);
 

@@ -10,7 +10,7 @@
  * Readers accept any schemaVersion they know and refuse newer ones with a clear message.
  */
 import { fileError } from '../errors.js';
-import type { RingFidelity } from '../protocols/ringpop/checksum.js';
+import type { RingFidelity } from './ring-fidelity.js';
 import type { Member } from './member.js';
 import { isObject, memberFromJson } from './members-file.js';
 

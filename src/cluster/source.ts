@@ -2,8 +2,8 @@
  * Cluster sources: where a command's membership comes from. Offline sources (a static member
  * list, a snapshot) are read here; every source yields the same MembershipSnapshot.
  */
-import { readFile } from 'node:fs/promises';
-import { fileError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
+import { readTextFile } from '../files.js';
 import { type LiveSourceOptions, observeOnce } from './live.js';
 import { parseMembers } from './members-file.js';
 import { createSnapshot, isSnapshotDocument, type MembershipSnapshot, parseSnapshot } from './snapshot.js';
@@ -13,16 +13,6 @@ export interface SourceOptions {
   snapshotFile?: string;
   /** A live cluster (`--join`), observed once. */
   live?: LiveSourceOptions;
-}
-
-export async function readTextFile(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (error as Error).message})`;
-    throw fileError(`${what} ${path} ${reason}`, 'check the path', error);
-  }
 }
 
 /** Loads a membership file of either kind: a snapshot, or a static member list. */

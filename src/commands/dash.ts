@@ -10,7 +10,7 @@ import { usageError } from '../errors.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
 import { clusterRingOptions, liveOptions, sourceOptions } from '../cli/options.js';
-import { algorithmOf } from '../ring/cluster-ring.js';
+import { algorithmOf } from '../cluster/cluster-ring.js';
 
 export default class Dash extends RingsideCommand {
   static override summary = 'Live terminal dashboard: members, ring balance, latency, active faults and the event log';

@@ -8,7 +8,7 @@ import { usageError } from '../errors.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { sourceFlags } from '../cli/flags.js';
 import { liveOptions, sourceOptions } from '../cli/options.js';
-import { renderTable } from '../cli/table.js';
+import { renderTable } from '../table.js';
 
 export interface MembersResult {
   cluster: ClusterInfo;

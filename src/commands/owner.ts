@@ -4,11 +4,11 @@ import { usageError } from '../errors.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
 import { clusterRingOptions, sourceOptions } from '../cli/options.js';
-import { renderTable } from '../cli/table.js';
-import { checkReplicas, clusterRing } from '../ring/cluster-ring.js';
-import { readKeysFile } from '../ring/keys-file.js';
+import { renderTable } from '../table.js';
+import { checkReplicas, clusterRing } from '../cluster/cluster-ring.js';
+import { readKeysFile } from '../keys-file.js';
 import { lookupOwners, type OwnerRecord } from '../ring/lookup.js';
-import { ringpopOwners, type RingpopOwnerRecord } from '../protocols/ringpop/owners.js';
+import { ringpopOwners, type RingpopOwnerRecord } from '../cluster/ringpop-owners.js';
 import { liveOptions } from '../cli/options.js';
 
 export default class Owner extends RingsideCommand {

@@ -1,14 +1,14 @@
 import { Flags } from '@oclif/core';
-import { fidelityWarning } from '../protocols/ringpop/owners.js';
+import { fidelityWarning } from '../cluster/ringpop-owners.js';
 import { loadMembership, loadMembershipFile } from '../cluster/source.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
 import { bytes, more, percent, ratio } from '../cli/format.js';
 import { clusterRingOptions, sourceOptions } from '../cli/options.js';
-import { renderTable } from '../cli/table.js';
+import { renderTable } from '../table.js';
 import { parseAddedMember, planClusterChange } from '../plan/cluster-plan.js';
 import type { PlannedTransfer, PlanResult } from '../plan/plan.js';
-import { readKeysFile } from '../ring/keys-file.js';
+import { readKeysFile } from '../keys-file.js';
 import { parseSize } from '../units.js';
 
 export default class Plan extends RingsideCommand {

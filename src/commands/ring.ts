@@ -1,11 +1,11 @@
-import { fidelityWarning } from '../protocols/ringpop/owners.js';
+import { fidelityWarning } from '../cluster/ringpop-owners.js';
 import { loadMembership } from '../cluster/source.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
 import { percent, ratio } from '../cli/format.js';
 import { clusterRingOptions, sourceOptions } from '../cli/options.js';
-import { renderTable } from '../cli/table.js';
-import { checkReplicas, clusterRing } from '../ring/cluster-ring.js';
+import { renderTable } from '../table.js';
+import { checkReplicas, clusterRing } from '../cluster/cluster-ring.js';
 import { describeRing, type RingReport } from '../ring/report.js';
 
 export default class Ring extends RingsideCommand {

@@ -3,7 +3,7 @@
  * step summary, PR comments) and JUnit XML (one testcase per check, failures and skips marked).
  * Pure: a GateReport in, text out.
  */
-import { renderTable } from '../cli/table.js';
+import { renderTable } from '../table.js';
 import { formatValue, type GateCheck, type GateReport } from './compare.js';
 
 const MARK: Record<GateCheck['status'], string> = { pass: 'ok', fail: 'FAIL', skip: 'skip' };

@@ -6,7 +6,7 @@ import { formatHostPort, type Member, parseHostPort, staticMember } from '../clu
 import { parseMembers } from '../cluster/members-file.js';
 import type { MembershipSnapshot } from '../cluster/snapshot.js';
 import { planError } from '../errors.js';
-import { type ClusterRingOptions, ringMembershipOf, ringSettingsOf } from '../ring/cluster-ring.js';
+import { type ClusterRingOptions, ringMembershipOf, ringSettingsOf } from '../cluster/cluster-ring.js';
 import type { NodeInput } from '../ring/types.js';
 import { type MembershipChange, type PlanResult, planChange, toPlanNode } from './plan.js';
 

@@ -8,7 +8,7 @@
 import { parseHostPort } from '../cluster/member.js';
 import type { MembershipSnapshot } from '../cluster/snapshot.js';
 import { usageError } from '../errors.js';
-import { type ClusterRingOptions, clusterRing } from '../ring/cluster-ring.js';
+import { type ClusterRingOptions, clusterRing } from '../cluster/cluster-ring.js';
 import type { BenchConfig, RoutingMember } from './types.js';
 import { hasPlaceholder } from './url-template.js';
 

@@ -3,7 +3,8 @@
  * again. Every signal is preceded by the /proc check in agent-process.ts, so a PID that now
  * belongs to another process is reported and left alone.
  */
-import { isAlive, isSandboxAgent, signalAgent } from './agent-process.js';
+import { isSandboxAgent, signalAgent } from './agent-process.js';
+import { isAlive } from './processes.js';
 import { pollUntil } from './poll.js';
 import type { SandboxAgent } from './state.js';
 

@@ -11,7 +11,7 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSerfMembers, type SerfMember } from '../../src/sandbox/members.js';
-import { isAlive } from '../../src/sandbox/agent-process.js';
+import { isAlive } from '../../src/sandbox/processes.js';
 
 export interface LabHost {
   ns: string;

@@ -13,7 +13,7 @@ import { runDash } from '../../dashboards/run-dash.js';
 import type { DashScreen, Frame } from '../../dashboards/screen.js';
 import { type Member, staticMember } from '../../src/cluster/member.js';
 import { createSnapshot } from '../../src/cluster/snapshot.js';
-import { clusterRing } from '../../src/ring/cluster-ring.js';
+import { clusterRing } from '../../src/cluster/cluster-ring.js';
 import { waitFor } from '../support/wait.js';
 
 function recordingScreen(width: number, height: number) {

@@ -25,7 +25,7 @@ import { bar, clip, fit, formatDurationMs, formatUs, sparkline } from '../../das
 import { diffMembers } from '../../src/cluster/events.js';
 import { type Member, staticMember } from '../../src/cluster/member.js';
 import { compareViews } from '../../src/cluster/views.js';
-import { clusterRing } from '../../src/ring/cluster-ring.js';
+import { clusterRing } from '../../src/cluster/cluster-ring.js';
 import { lookupOwners } from '../../src/ring/lookup.js';
 import { describeRing } from '../../src/ring/report.js';
 import { createSnapshot } from '../../src/cluster/snapshot.js';

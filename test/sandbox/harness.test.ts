@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, processArgv } from '../../src/sandbox/agent-process.js';
+import { isAlive, processArgv } from '../../src/sandbox/processes.js';
 import { RingsideError } from '../../src/errors.js';
 import { sandboxUp } from '../../src/sandbox/up.js';
 import { type SerfCluster, startSerfCluster } from '../peers/serf.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { staticMember } from '../../src/cluster/member.js';
 import { createSnapshot } from '../../src/cluster/snapshot.js';
-import { clusterRing } from '../../src/ring/cluster-ring.js';
+import { clusterRing } from '../../src/cluster/cluster-ring.js';
 import { parseServiceArgs, serviceArgs } from '../../src/sandbox/service/args.js';
 import { createKvStore } from '../../src/sandbox/service/kv-store.js';
 import { ownershipOf } from '../../src/sandbox/service/ownership.js';

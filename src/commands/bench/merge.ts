@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
-import { readTextFile } from '../../cluster/source.js';
+import { readTextFile } from '../../files.js';
 import { usageError } from '../../errors.js';
 import { looksLikeHlog, mergeHlogs, readHlog } from '../../probes/hlog.js';
 import { hlogTotals, type HlogTotals, mergeResults, parseBenchResult } from '../../probes/merge.js';

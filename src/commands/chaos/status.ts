@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { RingsideCommand } from '../../cli/base-command.js';
-import { renderTable } from '../../cli/table.js';
+import { renderTable } from '../../table.js';
 import { type FaultStatus, faultStatus } from '../../../chaos/status.js';
 
 export default class ChaosStatus extends RingsideCommand {

@@ -1,6 +1,6 @@
 import { RingsideCommand } from '../../cli/base-command.js';
 import { stateDirFlag, tagList } from '../../cli/sandbox-flags.js';
-import { renderTable } from '../../cli/table.js';
+import { renderTable } from '../../table.js';
 import { type SandboxStatusResult, sandboxStatus } from '../../sandbox/index.js';
 
 export default class SandboxStatus extends RingsideCommand {

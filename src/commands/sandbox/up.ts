@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RingsideCommand } from '../../cli/base-command.js';
 import { stateDirFlag, stateDirSuffix, tagList } from '../../cli/sandbox-flags.js';
-import { renderTable } from '../../cli/table.js';
+import { renderTable } from '../../table.js';
 import { DEFAULT_COLD_MS, MAX_NODES, type SandboxUpResult, sandboxUp } from '../../sandbox/index.js';
 
 /** What `sandbox up` reports: everything but the key (it is in keyringFile, mode 0600). */

@@ -14,6 +14,7 @@
 import { fingerprint32, fingerprint32Bytes } from '../../ring/hash/farmhash32.js';
 import { RINGPOP_DEFAULT_POINTS, RINGPOP_IDENTITY_LABEL, ringpopIdentity, ringpopPlacementKey } from '../../ring/ringpop.js';
 import type { RingpopMember } from './membership.js';
+import type { ChecksumFormula, RingFidelity } from '../../cluster/ring-fidelity.js';
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -67,28 +68,6 @@ export function goReplicaChecksum(servers: readonly { address: string; identity?
   // hashring's order: point hash, then address, then replica index.
   points.sort((a, b) => a.hash - b.hash || byString(a.address, b.address) || a.index - b.index);
   return fingerprint32(points.map((p) => `${p.hash}-${p.address};`).join(''));
-}
-
-export type ChecksumFormula = 'node-fingerprint32' | 'go-fingerprint32';
-
-export interface RingFidelity {
-  /** Whether ringside's fingerprint32 ring is the cluster's ring. */
-  reproducible: boolean;
-  /** Which formula reproduced the member's membership checksum, if any. */
-  formula: ChecksumFormula | null;
-  implementation: 'node' | 'go' | 'unknown';
-  hash: 'fingerprint32' | 'unknown';
-  /** The ring checksum the member reported, and the one ringside computes from its servers. */
-  ringChecksum: number | null;
-  computedRingChecksum: number | null;
-  /**
-   * ringpop-go only: the ring's replica checksum it reported, and ringside's for 100 replica
-   * points; they differ when the cluster was configured with other replica points.
-   */
-  replicaChecksum?: number;
-  computedReplicaChecksum?: number;
-  /** Who was asked. */
-  reporter: string;
 }
 
 /**

@@ -12,7 +12,8 @@ import { firstAndGrace, ObserverBase, SEED_GRACE_MS } from '../../cluster/observ
 import { RingsideError } from '../../errors.js';
 import { TChannelConnection, TChannelError } from '../tchannel/client.js';
 import { discoverApp, fetchStats, joinMembership, lookupKey, MissingEndpointError, ringpopFailure } from './calls.js';
-import { detectFidelity, type RingFidelity } from './checksum.js';
+import type { RingFidelity } from '../../cluster/ring-fidelity.js';
+import { detectFidelity } from './checksum.js';
 import { isRingMember, type RingpopMember, RingpopTable } from './membership.js';
 
 /** Answers in a row that must all leave out a non-ring member before it is forgotten. */

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { processArgv, spawnDetached } from '../agent-process.js';
+import { processArgv, spawnDetached } from '../processes.js';
 import { type ServiceArgs, serviceArgs } from './args.js';
 
 /** What the state file records about one service process. */

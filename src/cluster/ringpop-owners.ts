@@ -4,12 +4,12 @@
  * `/admin/lookup`, and the answer says which (`resolvedBy`, plus a note), never silently a ring
  * built with a different hash than the cluster's.
  */
-import { type LiveSourceOptions, createObserver, snapshotOf, withObserver } from '../../cluster/live.js';
-import { usageError } from '../../errors.js';
-import { checkReplicas, type ClusterRingOptions, clusterRing } from '../../ring/cluster-ring.js';
-import { lookupOwners, type OwnerRecord } from '../../ring/lookup.js';
-import type { RingFidelity } from './checksum.js';
-import { RingpopObserver } from './observer.js';
+import { type LiveSourceOptions, createObserver, snapshotOf, withObserver } from './live.js';
+import { usageError } from '../errors.js';
+import { checkReplicas, type ClusterRingOptions, clusterRing } from './cluster-ring.js';
+import { lookupOwners, type OwnerRecord } from '../ring/lookup.js';
+import type { RingFidelity } from './ring-fidelity.js';
+import { RingpopObserver } from '../protocols/ringpop/observer.js';
 
 export interface RingpopOwnerRecord extends Omit<OwnerRecord, 'hash'> {
   /** The key's fingerprint32; null when the cluster answered (its hash is not reproducible). */

@@ -1,5 +1,5 @@
 /** Key files (`--keys-file`): one key per line; blank lines and lines starting with # are skipped. */
-import { readTextFile } from '../cluster/source.js';
+import { readTextFile } from './files.js';
 
 export function parseKeys(text: string): string[] {
   return text

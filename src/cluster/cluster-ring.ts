@@ -3,11 +3,11 @@
  * ring-members.ts) placed by the chosen algorithm. Every command that answers ownership
  * questions goes through here, so `owner`, `ring`, `plan` and the dashboard agree.
  */
-import { type NodeKeySpec, parseFilters, parseNodeKey, type RingMembership, selectRingMembers } from '../cluster/ring-members.js';
-import type { MembershipSnapshot } from '../cluster/snapshot.js';
+import { type NodeKeySpec, parseFilters, parseNodeKey, type RingMembership, selectRingMembers } from './ring-members.js';
+import type { MembershipSnapshot } from './snapshot.js';
 import { ringError } from '../errors.js';
-import { createRing, isAlgorithm } from './create-ring.js';
-import { ALGORITHMS, type Algorithm, type Ring, type RingOptions } from './types.js';
+import { createRing, isAlgorithm } from '../ring/create-ring.js';
+import { ALGORITHMS, type Algorithm, type Ring, type RingOptions } from '../ring/types.js';
 
 export interface ClusterRingOptions {
   algorithm: string;

@@ -1,0 +1,20 @@
+/** `ringside/gate`: the CI gate. Thresholds and baseline regressions over bench results and .hlog files, rendered as a table, Markdown or JUnit. */
+export {
+  runGate,
+  compareRuns,
+  parseThreshold,
+  parseRun,
+  loadRun,
+  renderGateTable,
+  renderGateMarkdown,
+  renderJunit,
+  sumHlogByProbe,
+  type GateOptions,
+  type GateResult,
+  type GateReport,
+  type GateCheck,
+  type GateSettings,
+  type Threshold,
+  type RunData,
+  type ProbeData,
+} from '../gate/index.js';
