@@ -37,6 +37,24 @@ export interface RunScenarioOptions {
   /** How often every member's own view is polled, throughout the run (default 1 s). */
   viewIntervalMs?: number;
   log?: (line: string) => void;
+  /** Called as each phase starts, once its faults are in force and as they are reverted (live displays). */
+  onProgress?: (progress: ScenarioProgress) => void;
+}
+
+/** Where a running scenario is: which phase, since when, for how long at most, and the faults in force. */
+export interface ScenarioProgress {
+  phase: string;
+  /** 1-based position of the phase among `phases`. */
+  index: number;
+  phases: number;
+  /** When the phase began (epoch ms) and how long it holds at most. */
+  startedAt: number;
+  durationMs: number;
+  /** The phase ends early once every view agrees. */
+  untilAgreement: boolean;
+  stage: 'applying' | 'holding' | 'reverting';
+  /** The faults applied so far in this phase: kind, the hosts their rules are on, a partition's sides. */
+  faults: Array<{ kind: string; on: string[]; description?: string }>;
 }
 
 export interface PhaseReport {
@@ -151,12 +169,24 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
   let outcome: ProbeOutcome | undefined;
   try {
     if (o.probes && o.scenario.probe !== undefined && !o.dryRun) probe = await o.probes.start(o.scenario.probe, { maxDurationMs });
-    for (const phase of o.scenario.phases) {
+    for (const [index, phase] of o.scenario.phases.entries()) {
       if (interrupted) break;
       const startMs = now();
       log(`phase ${phase.name}: ${phase.faults.length} fault(s), up to ${phase.durationMs} ms`);
       const planned = phase.faults.map((f) => planScenarioFault(f, hosts));
       const applied: Applied[] = [];
+      const progress = (stage: ScenarioProgress['stage']): void =>
+        o.onProgress?.({
+          phase: phase.name,
+          index: index + 1,
+          phases: o.scenario.phases.length,
+          startedAt: epoch0 + startMs,
+          durationMs: phase.durationMs,
+          untilAgreement: phase.untilAgreement,
+          stage,
+          faults: planned.slice(0, applied.length).map(({ spec, on }) => ({ kind: spec.kind, on, ...(spec.kind === 'partition' ? { description: spec.description } : {}) })),
+        });
+      progress(planned.length > 0 ? 'applying' : 'holding');
       let agreementMs: number | null = null;
       let disagreeing: string[] = [];
       phasePolls = 0;
@@ -175,6 +205,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
             }),
           );
         }
+        if (planned.length > 0) progress('holding');
         if (!o.dryRun) {
           const watchAgreement = o.observer !== undefined && (phase.untilAgreement || (faultedBefore && planned.length === 0));
           const endAt = startMs + phase.durationMs;
@@ -197,6 +228,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
           }
         }
       } finally {
+        if (applied.length > 0) progress('reverting');
         for (const a of applied.filter((x) => !x.dryRun)) {
           const record = readJournal(a.journalDir, a.id);
           if (record) {

@@ -3,6 +3,7 @@ import { RingsideCommand } from '../cli/base-command.js';
 import { renderDiagnosis } from '../cli/diagnose-render.js';
 import { sourceFlags } from '../cli/flags.js';
 import { liveOptions } from '../cli/options.js';
+import { diagnoseLine, quietFlag, startProgressLine } from '../cli/progress.js';
 import { type DiagnoseResult, runDiagnosis } from '../cluster/diagnose/run.js';
 import { createObserver, withObserver } from '../cluster/live.js';
 import { RingsideError, usageError } from '../errors.js';
@@ -17,6 +18,7 @@ export default class Diagnose extends RingsideCommand {
   static override flags = {
     ...sourceFlags,
     duration: Flags.string({ helpValue: 'D', default: '30s', description: 'how long to watch the views' }),
+    quiet: quietFlag,
   };
 
   async run(): Promise<DiagnoseResult> {
@@ -26,10 +28,13 @@ export default class Diagnose extends RingsideCommand {
     const durationMs = parseDuration(flags.duration, 'duration');
     const live = liveOptions(flags);
     if (live.intervalMs < 100) throw usageError('--interval must be at least 100ms for diagnose');
-    const result = await withObserver(await createObserver(live), async (observer): Promise<DiagnoseResult> => {
-      const run = await runDiagnosis(observer, { durationMs, intervalMs: live.intervalMs });
+    const liveObserver = await createObserver(live);
+    const status = diagnoseLine(durationMs);
+    const progress = startProgressLine(status.line, { json: flags.json, quiet: flags.quiet });
+    const result = await withObserver(liveObserver, async (observer): Promise<DiagnoseResult> => {
+      const run = await runDiagnosis(observer, { durationMs, intervalMs: live.intervalMs, onProgress: status.onProgress });
       return { cluster: { protocol: observer.protocol, mode: observer.mode, seeds: [...observer.seeds], observedAt: new Date().toISOString(), source: 'live' }, ...run };
-    });
+    }).finally(progress.close);
     this.output(result, flags.json, renderDiagnosis);
     if (result.findings.length > 0) throw new RingsideError('RS_CHECK_FAILED', `${result.findings.length} finding(s): ${[...new Set(result.findings.map((f) => f.kind))].join(', ')}`, 'see the report above');
     return result;

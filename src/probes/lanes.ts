@@ -64,6 +64,7 @@ export function warmLane(plan: WorkerPlan): Lane {
     recorders: [recorder],
     prepare: () => pool.open(),
     submit(index, intendedNs, done) {
+      recorder.submitted();
       pool.submit({ head: heads[index % heads.length] as Buffer, intendedNs, recorder, done });
     },
     pending: () => pool.pending,
@@ -82,6 +83,7 @@ export function firstConnectionLane(plan: WorkerPlan): Lane {
     recorders: [recorder],
     prepare: async () => {},
     submit(index, intendedNs, done) {
+      recorder.submitted();
       sender.send(pathFor(target, keyOf(index)), intendedNs, recorder, done);
     },
     pending: () => sender.pending,
@@ -111,6 +113,7 @@ export function routingLane(plan: WorkerPlan): Lane {
       // instead of always on the direct one (which would make routing look cheaper than direct).
       const toOwner = (index % 2 === 0) === (pair % 2 === 0);
       const pool = pools[toOwner ? route.direct : route.routed] as WarmPool;
+      (toOwner ? direct : routed).submitted();
       pool.submit({ head: (heads[pair] as readonly [Buffer, Buffer])[toOwner ? 0 : 1], intendedNs, recorder: toOwner ? direct : routed, done });
     },
     pending: () => pools.reduce((sum, p) => sum + p.pending, 0),

@@ -13,6 +13,8 @@ import type { ErrorCounts, ErrorKind } from './types.js';
 export interface IntervalMessage {
   probe: string;
   tick: number;
+  /** Requests handed to the connection (or opened one) in this interval, answered or not. */
+  sent: number;
   count: number;
   errorsByKind: ErrorCounts;
   corrected: string;
@@ -27,6 +29,7 @@ export class ProbeRecorder {
   private corrected = createHistogram();
   private uncorrected = createHistogram();
   private phases: Map<Phase, Histogram> | undefined;
+  private sent = 0;
   private count = 0;
   private errors = zeroErrors();
 
@@ -35,6 +38,11 @@ export class ProbeRecorder {
     withPhases = false,
   ) {
     if (withPhases) this.phases = new Map(PHASES.map((p) => [p, createHistogram()]));
+  }
+
+  /** A request went out (counted for live progress; its outcome comes later). */
+  submitted(): void {
+    this.sent++;
   }
 
   /** A complete response; times in ns on one clock. */
@@ -57,6 +65,7 @@ export class ProbeRecorder {
     const message: IntervalMessage = {
       probe: this.probe,
       tick,
+      sent: this.sent,
       count: this.count,
       errorsByKind: this.errors,
       corrected: encodeHistogram(this.corrected),
@@ -71,6 +80,7 @@ export class ProbeRecorder {
     }
     this.corrected.reset();
     this.uncorrected.reset();
+    this.sent = 0;
     this.count = 0;
     this.errors = zeroErrors();
     return message;

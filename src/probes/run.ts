@@ -200,14 +200,15 @@ class Coordinator extends EventEmitter implements BenchRun {
   private emitTick(list: TickMessage[]): void {
     const startMs = this.startedAt.getTime() + Math.min(...list.map((m) => m.startMs));
     const endMs = this.startedAt.getTime() + Math.max(...list.map((m) => m.endMs));
-    const byProbe = new Map<string, { count: number; errors: number; histogram: Histogram }>();
+    const byProbe = new Map<string, { sent: number; count: number; errors: number; histogram: Histogram }>();
     for (const message of list) {
       for (const interval of message.intervals) {
         let totals = this.totals.get(interval.probe);
         if (!totals) this.totals.set(interval.probe, (totals = emptyTotals()));
         const corrected = addInterval(totals, interval);
         let record = byProbe.get(interval.probe);
-        if (!record) byProbe.set(interval.probe, (record = { count: 0, errors: 0, histogram: createHistogram() }));
+        if (!record) byProbe.set(interval.probe, (record = { sent: 0, count: 0, errors: 0, histogram: createHistogram() }));
+        record.sent += interval.sent;
         record.count += interval.count;
         record.errors += Object.values(interval.errorsByKind).reduce((a, b) => a + b, 0);
         record.histogram.add(corrected);

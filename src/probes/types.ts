@@ -51,7 +51,11 @@ export interface IntervalRecord {
   probe: string;
   startMs: number;
   endMs: number;
+  /** Requests sent in this interval, answered in it or later or never (startBench sets it; optional for records built elsewhere). */
+  sent?: number;
+  /** Complete responses in this interval. */
   count: number;
+  /** Failures (timeouts, refusals, resets, HTTP 4xx/5xx...) in this interval. */
   errors: number;
   /** Corrected latencies of this interval only, in microseconds. */
   histogram: Histogram;

@@ -6,13 +6,24 @@ import type { ClusterObserver } from '../observer.js';
 import type { ClusterInfo } from '../snapshot.js';
 import { ViewPoller } from '../view-poller.js';
 import { ViewTimeline } from '../view-timeline.js';
-import { type Diagnosis, diagnose } from './index.js';
+import { type Diagnosis, diagnose, type Finding } from './index.js';
 
 export interface DiagnoseRunOptions {
   durationMs: number;
   intervalMs: number;
   /** Called with each poll's timeline, for live displays. */
   onPoll?: (timeline: ViewTimeline) => void;
+  /** Called about once a second with the polls so far and what they show so far, for live displays. */
+  onProgress?: (progress: DiagnoseProgress) => void;
+}
+
+/** The window so far: how long, how many polls of how many views, and the findings they make. */
+export interface DiagnoseProgress {
+  elapsedMs: number;
+  durationMs: number;
+  polls: number;
+  views: number;
+  findings: Finding[];
 }
 
 export interface DiagnoseRun extends Diagnosis {
@@ -36,11 +47,23 @@ export async function runDiagnosis(observer: ClusterObserver, options: DiagnoseR
       options.onPoll?.(timeline);
     },
   });
+  const diagnoseUntil = (ended: number): Diagnosis => {
+    const accusations = observer.accusations ? observer.accusations().filter((a) => a.at >= started && a.at <= ended) : null;
+    return diagnose({ timeline, merged: observer.members(), accusations, protocol: observer.protocol });
+  };
+  const onProgress = options.onProgress;
+  const progress = onProgress
+    ? setInterval(() => {
+        const now = Date.now();
+        const { polls, views, findings } = diagnoseUntil(now);
+        onProgress({ elapsedMs: now - started, durationMs: options.durationMs, polls, views, findings });
+      }, 1000)
+    : undefined;
   poller.start();
   await new Promise((resolve) => setTimeout(resolve, options.durationMs));
+  clearInterval(progress);
   poller.stop();
   const ended = Date.now();
-  const accusations = observer.accusations ? observer.accusations().filter((a) => a.at >= started && a.at <= ended) : null;
-  const result = diagnose({ timeline, merged: observer.members(), accusations, protocol: observer.protocol });
+  const result = diagnoseUntil(ended);
   return { startedAt: new Date(started).toISOString(), durationMs: ended - started, intervalMs: options.intervalMs, ...result };
 }

@@ -2,6 +2,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
 import { benchConfig } from '../../cli/bench-options.js';
+import { benchLine, quietFlag, startProgressLine } from '../../cli/progress.js';
 import { ringFlags, sourceFlags } from '../../cli/flags.js';
 import { fileError, RingsideError } from '../../errors.js';
 import { hlogHeader, hlogLine, HLOG_TAG_PREFIX } from '../../probes/hlog.js';
@@ -34,6 +35,7 @@ export default class Bench extends RingsideCommand {
     insecure: Flags.boolean({ description: 'https: accept certificates that do not verify' }),
     hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
     output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too' }),
+    quiet: quietFlag,
   };
 
   async run(): Promise<BenchResult> {
@@ -49,15 +51,18 @@ export default class Bench extends RingsideCommand {
     run.on('interval', (r) => {
       if (hlog !== undefined) writeSync(hlog, hlogLine(baseSec, { tag: `${HLOG_TAG_PREFIX}${r.probe}`, startSec: r.startMs / 1000, endSec: r.endMs / 1000, histogram: r.histogram }));
     });
+    const progress = startProgressLine(benchLine(run, config.durationMs), { json: flags.json, quiet: flags.quiet });
     const stop = (): void => run.stop();
     process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
       const result = await run.done;
+      progress.close();
       if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(result)}\n`);
       const unreachable = unreachableReason(result);
       if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', unreachable, 'check the address and that the service is up');
       return this.output(result, flags.json, renderBenchSummary);
     } finally {
+      progress.close();
       process.off('SIGINT', stop).off('SIGTERM', stop);
       if (hlog !== undefined) closeSync(hlog);
     }

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { RingsideCommand } from '../../cli/base-command.js';
 import { targetHostFlags } from '../../cli/chaos-flags.js';
 import { sourceFlags } from '../../cli/flags.js';
+import { quietFlag, scenarioLine, startProgressLine } from '../../cli/progress.js';
 import { liveOptions, sourceOptions } from '../../cli/options.js';
 import { renderScenario } from '../../cli/scenario-render.js';
 import { createObserver } from '../../cluster/live.js';
@@ -31,6 +32,7 @@ export default class ChaosRun extends RingsideCommand {
     grace: Flags.string({ helpValue: 'D', default: '30s', description: "dead-man timers revert each phase's faults at its end + grace even if ringside is gone" }),
     hlog: Flags.string({ helpValue: 'FILE', description: 'with a probe: section, write an HdrHistogram interval log tagged phase=<name>/probe=<probe>' }),
     'dry-run': Flags.boolean({ description: 'print every phase\'s exact commands per host and change nothing' }),
+    quiet: quietFlag,
   };
 
   async run(): Promise<ScenarioReport> {
@@ -43,6 +45,8 @@ export default class ChaosRun extends RingsideCommand {
     const probes = createBenchProbeRunner({ ...(cluster ? { membership: cluster } : {}), ...(flags.hlog !== undefined ? { hlogPath: flags.hlog } : {}) });
     const observer = flags.join?.length && !flags['dry-run'] ? await createObserver({ ...liveOptions(flags), mode: flags.mode ?? 'passive' }) : undefined;
     await observer?.start();
+    const status = scenarioLine(scenario.name);
+    const progress = startProgressLine(status.line, { json: flags.json, quiet: flags.quiet || flags['dry-run'] });
     let report: ScenarioReport;
     try {
       report = await runScenario({
@@ -55,9 +59,11 @@ export default class ChaosRun extends RingsideCommand {
         dryRun: flags['dry-run'],
         ...(flags.journal !== undefined ? { journalDir: flags.journal } : {}),
         ...(flags['host-journal'] !== undefined ? { hostJournalDir: flags['host-journal'] } : {}),
-        log: (line) => void (flags.json ? undefined : process.stderr.write(`ringside: ${line}\n`)),
+        log: (line) => void (flags.json ? undefined : progress.print(`ringside: ${line}\n`)),
+        onProgress: status.onProgress,
       });
     } finally {
+      progress.close();
       await observer?.stop();
     }
     this.output(report, flags.json, renderScenario);
