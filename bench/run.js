@@ -12,9 +12,11 @@
 //    `members` beside `serf members`, and the lag behind Serf's own EventMemberFailed after kill -9;
 // 5. the ringpop observer beside tchannel's client (bench/ringpop-bench.js);
 // 6. the latency probes beside autocannon and wrk (bench/probe-bench.js);
-// 7. `dash` CPU with 1,000 members and the real probe at 1,000 req/s (bench/dash-bench.js).
+// 7. `dash` CPU with 1,000 members and the real probe at 1,000 req/s (bench/dash-bench.js);
+// 8. start-up: offline commands and `--help` as whole processes beside `node -e 0`, and importing
+//    `ringside/ring` (bench/startup-bench.js), with the top of a CPU profile of `owner`.
 //
-//   node bench/run.js [--check] [--only ring,plan,decode,observer,ringpop,probes,dash]
+//   node bench/run.js [--check] [--only ring,plan,decode,observer,ringpop,probes,dash,startup]
 // --check: after the run, exit 1 if any goal is missed (or could not be measured), saying which
 //          and by how much. --only: run some parts, written to bench/.results/partial.json instead.
 import { execFileSync } from 'node:child_process';
@@ -31,7 +33,7 @@ const peer = `${root}test/peers/ringpop/`;
 const ROUNDS = 3;
 /** Kills for the detection lag: one per run, each in a fresh sandbox. */
 const KILLS = 5;
-const PARTS = ['ring', 'plan', 'decode', 'observer', 'ringpop', 'probes', 'dash'];
+const PARTS = ['ring', 'plan', 'decode', 'observer', 'ringpop', 'probes', 'dash', 'startup'];
 
 const argv = process.argv.slice(2);
 const check = argv.includes('--check');
@@ -176,6 +178,17 @@ if (only.includes('dash')) {
   add('dashMainThreadCpuPercent', 'ringside', dash.dash.map((m) => m.mainThreadCpuPercent));
   add('dashMainThreadCpuPercent', 'baseline', dash.baseline.map((m) => m.mainThreadCpuPercent));
   raw.dash = { ...dash, dash: dash.dash.map(({ screen, ...m }) => m), lastScreen: dash.dash.at(-1)?.screen };
+}
+
+if (only.includes('startup')) {
+  log('startup: 11 rounds of node -e 0, owner, ring, plan, --help and the library imports, rotating order');
+  const startup = node(`${root}bench/startup-bench.js`, ['--rounds', '11']);
+  add('startupBareMs', 'node', startup.wall.bare);
+  for (const [name, series] of [['owner', 'startupOwnerMs'], ['ring', 'startupRingMs'], ['plan', 'startupPlanMs'], ['help', 'startupHelpMs'], ['importRing', 'importRingMs'], ['importRoot', 'importRootMs']]) {
+    add(series, 'overhead', startup.overhead[name]);
+  }
+  log(`startup: where \`owner\` spends its time (CPU profile, self time by module): ${startup.ownerProfile.map((e) => `${e.where} ${e.ms} ms`).join(', ')}`);
+  raw.startup = startup;
 }
 
 const results = {

@@ -1,13 +1,14 @@
 /** Finding and reading scenario files: a path, or the name of a scenario shipped in chaos/scenarios. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { fileError, usageError } from '../../src/errors.js';
+import { packageRoot } from '../../src/package-root.js';
 import { parseCidr } from '../faults/match.js';
 import type { ScenarioHost } from './faults.js';
 import { parseScenario, type Scenario } from './parse.js';
 
-/** chaos/scenarios in the package: beside this file's folder in the sources, three up from dist/chaos/scenario once built. */
-export const SHIPPED_DIR = [new URL('../scenarios/', import.meta.url), new URL('../../../chaos/scenarios/', import.meta.url)].map((u) => fileURLToPath(u)).find((d) => existsSync(d)) ?? '';
+/** chaos/scenarios in the package (with a trailing slash). */
+export const SHIPPED_DIR = `${join(packageRoot(import.meta.url), 'chaos', 'scenarios')}/`;
 
 export function shippedScenarios(): string[] {
   try {

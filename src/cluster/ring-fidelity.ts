@@ -23,3 +23,16 @@ export interface RingFidelity {
   /** Who was asked. */
   reporter: string;
 }
+
+/** Whether only the replica points differ: the cluster hashes with fingerprint32, ringpop-go's replica checksum does not match 100 points. */
+export function otherReplicaPoints(fidelity: RingFidelity | null): boolean {
+  return fidelity !== null && !fidelity.reproducible && fidelity.hash === 'fingerprint32';
+}
+
+/** A one-line warning for `ring` and `plan` when the cluster's ring cannot be reproduced. */
+export function fidelityWarning(snapshot: { cluster: { ringFidelity?: RingFidelity } }, algorithm: string): string | null {
+  const fidelity = snapshot.cluster.ringFidelity;
+  if (!fidelity || fidelity.reproducible || algorithm !== 'ringpop') return null;
+  if (otherReplicaPoints(fidelity)) return `ringside: warning: this ringpop cluster's ring does not have 100 replica points per member (its replica checksum does not match), so the ring below is not necessarily the cluster's (use owner --protocol ringpop for the cluster's own answers)`;
+  return `ringside: warning: this ringpop cluster's checksums do not match fingerprint32, so the ring below is ringside's fingerprint32 ring, not necessarily the cluster's (use owner --protocol ringpop for the cluster's own answers)`;
+}

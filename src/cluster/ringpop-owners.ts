@@ -8,7 +8,7 @@ import { type LiveSourceOptions, createObserver, snapshotOf, withObserver } from
 import { usageError } from '../errors.js';
 import { checkReplicas, type ClusterRingOptions, clusterRing } from './cluster-ring.js';
 import { lookupOwners, type OwnerRecord } from '../ring/lookup.js';
-import type { RingFidelity } from './ring-fidelity.js';
+import { otherReplicaPoints, type RingFidelity } from './ring-fidelity.js';
 import { RingpopObserver } from '../protocols/ringpop/observer.js';
 
 export interface RingpopOwnerRecord extends Omit<OwnerRecord, 'hash'> {
@@ -46,19 +46,7 @@ export async function ringpopOwners(live: LiveSourceOptions, keys: readonly stri
   });
 }
 
-/** Whether only the replica points differ: the cluster hashes with fingerprint32, ringpop-go's replica checksum does not match 100 points. */
-function otherReplicaPoints(fidelity: RingFidelity | null): boolean {
-  return fidelity !== null && !fidelity.reproducible && fidelity.hash === 'fingerprint32';
-}
-
 function whyNotReproducible(fidelity: RingFidelity | null): string {
   return otherReplicaPoints(fidelity) ? "the ring's replica checksum does not match 100 replica points: a ringpop-go HashRingConfig with other ReplicaPoints?" : "the cluster's checksums do not match fingerprint32: a platform-bound farmhash?";
 }
 
-/** A one-line warning for `ring` and `plan` when the cluster's ring cannot be reproduced. */
-export function fidelityWarning(snapshot: { cluster: { ringFidelity?: RingFidelity } }, algorithm: string): string | null {
-  const fidelity = snapshot.cluster.ringFidelity;
-  if (!fidelity || fidelity.reproducible || algorithm !== 'ringpop') return null;
-  if (otherReplicaPoints(fidelity)) return `ringside: warning: this ringpop cluster's ring does not have 100 replica points per member (its replica checksum does not match), so the ring below is not necessarily the cluster's (use owner --protocol ringpop for the cluster's own answers)`;
-  return `ringside: warning: this ringpop cluster's checksums do not match fingerprint32, so the ring below is ringside's fingerprint32 ring, not necessarily the cluster's (use owner --protocol ringpop for the cluster's own answers)`;
-}

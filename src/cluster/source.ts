@@ -4,7 +4,7 @@
  */
 import { usageError } from '../errors.js';
 import { readTextFile } from '../files.js';
-import { type LiveSourceOptions, observeOnce } from './live.js';
+import type { LiveSourceOptions } from './live.js';
 import { parseMembers } from './members-file.js';
 import { createSnapshot, isSnapshotDocument, type MembershipSnapshot, parseSnapshot } from './snapshot.js';
 
@@ -36,7 +36,8 @@ export async function loadMembership(options: SourceOptions): Promise<Membership
   const { membersFile, snapshotFile, live } = options;
   const given = [membersFile !== undefined, snapshotFile !== undefined, live !== undefined].filter(Boolean).length;
   if (given > 1) throw usageError('give one cluster source: --join, --members or --snapshot');
-  if (live !== undefined) return observeOnce(live);
+  // The protocols load only when a live cluster is asked: offline commands start without them.
+  if (live !== undefined) return (await import('./live.js')).observeOnce(live);
   if (snapshotFile !== undefined) {
     const snapshot = parseSnapshot(await readTextFile(snapshotFile, 'snapshot'), snapshotFile);
     return snapshot;

@@ -8,7 +8,7 @@ import { renderTable } from '../table.js';
 import { checkReplicas, clusterRing } from '../cluster/cluster-ring.js';
 import { readKeysFile } from '../keys-file.js';
 import { lookupOwners, type OwnerRecord } from '../ring/lookup.js';
-import { ringpopOwners, type RingpopOwnerRecord } from '../cluster/ringpop-owners.js';
+import type { RingpopOwnerRecord } from '../cluster/ringpop-owners.js';
 import { liveOptions } from '../cli/options.js';
 
 export default class Owner extends RingsideCommand {
@@ -33,6 +33,7 @@ export default class Owner extends RingsideCommand {
     const keys = [...(argv as string[]), ...(flags['keys-file'] ? await readKeysFile(flags['keys-file']) : [])];
     if (keys.length === 0) throw usageError('no keys given', 'pass keys as arguments or --keys-file FILE');
     if (flags.protocol === 'ringpop' && flags.join?.length && flags.members === undefined && flags.snapshot === undefined) {
+      const { ringpopOwners } = await import('../cluster/ringpop-owners.js');
       const { records, note } = await ringpopOwners(liveOptions(flags), keys, clusterRingOptions(flags), flags.replicas);
       return this.output(records, flags.json, (rows) => render(rows) + (note ? `\nnote: ${note}` : ''));
     }

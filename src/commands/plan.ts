@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { fidelityWarning } from '../cluster/ringpop-owners.js';
+import { fidelityWarning } from '../cluster/ring-fidelity.js';
 import { loadMembership, loadMembershipFile } from '../cluster/source.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';

@@ -1,4 +1,4 @@
-import { fidelityWarning } from '../cluster/ringpop-owners.js';
+import { fidelityWarning } from '../cluster/ring-fidelity.js';
 import { loadMembership } from '../cluster/source.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';

@@ -6,9 +6,9 @@
  * with the result document.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import type { Histogram } from 'hdr-histogram-js';
@@ -20,6 +20,7 @@ import { addInterval, benchResult, emptyTotals, type ProbeTotals } from './resul
 import { planRoutes } from './routing-plan.js';
 import { PROBES, type BenchConfig, type BenchResult, type IntervalRecord } from './types.js';
 import { parseTarget } from './url-template.js';
+import { packageRoot } from '../package-root.js';
 
 export interface BenchRun {
   on(event: 'interval', listener: (record: IntervalRecord) => void): this;
@@ -34,11 +35,9 @@ export interface BenchRun {
   readonly done: Promise<BenchResult>;
 }
 
+/** The worker thread's script: always the build in dist/src (from the sources, dist/src and the bundle alike). */
 function workerUrl(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  // Running from the TypeScript sources (tests): worker threads run the build.
-  return new URL(import.meta.url.replace('/src/probes/', '/dist/src/probes/').replace(/\.ts$/, '.js').replace(/run\.js$/, 'worker.js'));
+  return pathToFileURL(join(packageRoot(import.meta.url), 'dist', 'src', 'probes', 'worker.js'));
 }
 
 export function checkConfig(config: BenchConfig): void {

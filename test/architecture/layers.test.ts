@@ -36,7 +36,7 @@ function importsOf(file: string): Edge[] {
 /** The layer of a file: higher layers may import lower ones, never the reverse. */
 function layerOf(file: string): { rank: number; name: string } {
   const rules: [RegExp, number, string][] = [
-    [/^src\/(errors|units|utf8-order|files|table|keys-file)\.ts$/, 0, 'base'],
+    [/^src\/(errors|units|utf8-order|files|table|keys-file|package-root)\.ts$/, 0, 'base'],
     [/^src\/ring\//, 1, 'ring'],
     [/^src\/cluster\/(live|source|ringpop-owners)\.ts$|^src\/cluster\/diagnose\//, 4, 'live source'],
     [/^src\/cluster\//, 2, 'cluster model'],

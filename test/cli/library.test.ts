@@ -38,7 +38,7 @@ function packagesLoadedBy(specifier: string): string[] {
     env: { ...process.env, RS_RESOLVE_LOG: log },
   });
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  expect(urls.some((url) => url.includes('/dist/src/'))).toBe(true);
+  expect(urls.some((url) => url.includes('/dist/bundle/'))).toBe(true);
   const names = urls.flatMap((url) => {
     const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     return match ? [match[1] as string] : [];

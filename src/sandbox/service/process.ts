@@ -4,7 +4,8 @@
  * /proc/<pid>/cmdline still shows that very service (its script, `--name=` and `--listen=`).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import { processArgv, spawnDetached } from '../processes.js';
 import { type ServiceArgs, serviceArgs } from './args.js';
 
@@ -21,16 +22,11 @@ export interface SandboxService {
   logFile: string;
 }
 
-/**
- * The compiled entry script. From dist this is the sibling main.js; when ringside runs from its
- * TypeScript sources (tests, bin/dev.js) the built copy in dist is used, so build first.
- */
+/** The compiled entry script, in dist/src whether ringside runs from there, from the bundle or from its sources (build first). */
 export function serviceScript(): string {
-  const sibling = fileURLToPath(new URL('./main.js', import.meta.url));
-  if (existsSync(sibling)) return sibling;
-  const built = fileURLToPath(new URL('../../../dist/src/sandbox/service/main.js', import.meta.url));
+  const built = join(packageRoot(import.meta.url), 'dist', 'src', 'sandbox', 'service', 'main.js');
   if (existsSync(built)) return built;
-  throw new Error(`the demo service script is missing (${sibling}); run npm run build`);
+  throw new Error(`the demo service script is missing (${built}); run npm run build`);
 }
 
 export interface SpawnedService {
