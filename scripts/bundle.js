@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Start-up: after tsc, bundles what a process loads into dist/bundle/ with esbuild: the CLI (its
-// entry and one file per command, as oclif finds them) and the library's entry points, split so
-// that code used by several of them lives once in a shared chunk (one RingsideError class, one
-// oclif). Node then reads a handful of files instead of resolving and compiling hundreds of small
-// modules (ours and @oclif/core's) on every `ringside ...`: docs/benchmarks.md has the figures.
-// The bundle is the same code tsc emitted to dist/src, unchanged: the type declarations, the
+// Start-up: after tsc, bundles what a process loads into dist/bundle/ with esbuild. The CLI (its
+// entry and one file per command, as oclif finds them) shares chunks, so there is one oclif and
+// one copy of each module in a process; each library subpath (`ringside/ring`, ...) is one file of
+// its own, and the root re-exports them. Node then reads a handful of files instead of resolving
+// and compiling hundreds of small modules (ours and @oclif/core's): docs/benchmarks.md has the
+// figures. The bundle is the code tsc emitted to dist/src, unchanged: the type declarations, the
 // worker thread and the demo service's script stay in dist/src; the packages ringside depends on
-// (but oclif) are loaded from node_modules as before, and only when a command needs them.
+// (but oclif) are loaded from node_modules as before, and only where they are used.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const built = join(root, 'dist', 'src');
 const out = join(root, 'dist', 'bundle');
 
+/** Keeps the root's imports of ./lib/*.js as imports of the subpath bundles beside it. */
+const subpathsExternal = {
+  name: 'subpaths-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lib\/[a-z]+\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 function jsFiles(dir) {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
@@ -23,25 +31,16 @@ function jsFiles(dir) {
   });
 }
 
-const entryPoints = {
-  'cli/main': join(built, 'cli/main.js'),
-  index: join(built, 'index.js'),
-  ...Object.fromEntries(readdirSync(join(built, 'lib')).filter((f) => f.endsWith('.js')).map((f) => [`lib/${f.replace(/\.js$/, '')}`, join(built, 'lib', f)])),
-  ...Object.fromEntries(jsFiles(join(built, 'commands')).map((file) => [relative(built, file).replace(/\.js$/, ''), file])),
-};
+const commands = Object.fromEntries(jsFiles(join(built, 'commands')).map((file) => [relative(built, file).replace(/\.js$/, ''), file]));
+const libraries = readdirSync(join(built, 'lib')).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, ''));
 const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-rmSync(out, { recursive: true, force: true });
-const result = await build({
-  entryPoints,
-  outdir: out,
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Packages stay where npm put them (loaded only by the commands that use them), except oclif,
+  // Packages stay where npm put them (loaded only by the code that uses them), except oclif,
   // whose ~150 CommonJS modules are most of a command's start-up. oclif loads TypeScript only to
   // run uncompiled commands in development: never here.
   external: [...Object.keys(dependencies).filter((name) => name !== '@oclif/core'), 'typescript', 'ts-node'],
@@ -53,7 +52,19 @@ const result = await build({
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
-});
-const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
-const bytes = files.reduce((sum, f) => sum + result.metafile.outputs[f].bytes, 0);
-console.log(`bundle: ${Object.keys(entryPoints).length} entry points, ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in dist/bundle`);
+};
+
+rmSync(out, { recursive: true, force: true });
+const results = await Promise.all([
+  // The CLI: its entry and every command share chunks (one oclif, one copy of each module).
+  build({ ...common, entryPoints: { 'cli/main': join(built, 'cli/main.js'), ...commands }, outdir: out, splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+  // Each library subpath is one file: a script importing `ringside/ring` reads one file, not a
+  // dozen chunks (RingsideError's instanceof holds across the copies, see src/errors.ts).
+  ...libraries.map((name) => build({ ...common, entryPoints: [join(built, 'lib', `${name}.js`)], outfile: join(out, 'lib', `${name}.js`) })),
+  // The root re-exports the subpath files themselves and adds the sandbox and the dashboard.
+  build({ ...common, entryPoints: [join(built, 'index.js')], outfile: join(out, 'index.js'), plugins: [subpathsExternal] }),
+]);
+const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
+const files = Object.keys(outputs).filter((f) => f.endsWith('.js'));
+const bytes = files.reduce((sum, f) => sum + outputs[f].bytes, 0);
+console.log(`bundle: the CLI (${Object.keys(commands).length} commands), ${libraries.length} library subpaths and the root: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in dist/bundle`);

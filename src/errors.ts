@@ -33,8 +33,21 @@ export const ERROR_EXIT: Record<string, ExitCode> = {
 
 export type ErrorCode = keyof typeof ERROR_EXIT & string;
 
+/**
+ * Marks every RingsideError, so that `instanceof RingsideError` holds across copies of this module:
+ * each library subpath (`ringside/ring`, `ringside/cluster`, ...) is bundled on its own.
+ */
+const RINGSIDE_ERROR = Symbol.for('ringside.RingsideError');
+
 export class RingsideError extends Error {
   override readonly name = 'RingsideError';
+  readonly [RINGSIDE_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses (chaos's StepError) keep the ordinary prototype check.
+    if (this !== RingsideError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [RINGSIDE_ERROR]?: unknown })[RINGSIDE_ERROR] === true;
+  }
 
   constructor(
     readonly code: ErrorCode,

@@ -9,6 +9,10 @@ export * from './lib/cluster.js';
 export * from './lib/probes.js';
 export * from './lib/gate.js';
 export * from './lib/chaos.js';
+// Several subpaths export these; each subpath is bundled on its own, so name one source for them
+// (a name that several `export *` provide differently would be left out).
+export { RingsideError, EXIT } from './lib/ring.js';
+export { parseDuration, parseSize } from './lib/cluster.js';
 
 // --- the local sandbox cluster of real Serf agents, and its demo stateful service ---
 export {

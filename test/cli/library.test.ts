@@ -125,3 +125,40 @@ describe('the library examples in README.md and docs/library.md', () => {
     expect(chaosOut.some((line) => line.startsWith('iptables') && line.includes('RINGSIDE-drill1'))).toBe(true);
   });
 });
+
+describe('errors across subpaths', () => {
+  it('an error thrown by one subpath is instanceof the RingsideError of another (each subpath is its own bundle)', () => {
+    const script = `
+      import { RingsideError as RingError } from 'ringside/ring';
+      import { parseMembers, RingsideError as ClusterError } from 'ringside/cluster';
+      import { RingsideError as RootError } from 'ringside';
+      let thrown;
+      try { parseMembers('10.0.0.1:notaport', 'members.txt'); } catch (error) { thrown = error; }
+      console.log(JSON.stringify({
+        distinctClasses: RingError !== ClusterError,
+        ring: thrown instanceof RingError, cluster: thrown instanceof ClusterError, root: thrown instanceof RootError,
+        plain: new Error('x') instanceof RingError, exitCode: thrown.exitCode, message: thrown.message,
+      }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toMatchObject({ distinctClasses: true, ring: true, cluster: true, root: true, plain: false, exitCode: 2 });
+    expect(out.message).toContain('notaport');
+  });
+});
+
+describe('the built root package', () => {
+  it("exports every name of every subpath (names several subpaths share are not left out of 'ringside')", () => {
+    const script = `
+      const root = await import('ringside');
+      const missing = [];
+      let names = 0;
+      for (const area of ['ring', 'cluster', 'probes', 'gate', 'chaos']) {
+        for (const name of Object.keys(await import('ringside/' + area))) { names++; if (!(name in root)) missing.push(area + ':' + name); }
+      }
+      console.log(JSON.stringify({ names, missing }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })) as { names: number; missing: string[] };
+    expect(out.missing).toEqual([]);
+    expect(out.names).toBeGreaterThan(100);
+  });
+});
