@@ -8,7 +8,7 @@ import type { IntervalRecord } from '../feeds.js';
 import { bar, clip, fit, formatUs, type PaneView, type Row, sparkline, wrap } from './text.js';
 
 export interface LatencyBucket {
-  /** Values above fromUs (exclusive; 0 for the first bucket) up to toUs (inclusive). */
+  /** Values above fromUs (exclusive; the smallest value recorded for the first bucket, inclusive) up to toUs (inclusive). */
   fromUs: number;
   toUs: number;
   count: number;
@@ -44,10 +44,6 @@ export function appendInterval(history: LatencyHistory, summary: IntervalSummary
   history.probes.set(summary.probe, series);
 }
 
-/** 1-2-5 steps in microseconds, 1us .. 100s. */
-const STEPS: number[] = [];
-for (let decade = 1; decade <= 1e8; decade *= 10) STEPS.push(decade, 2 * decade, 5 * decade);
-
 /**
  * How many recorded values are at or below `valueUs`, from the percentile function alone (works
  * for every Histogram implementation): the largest rank whose value is <= valueUs, by binary
@@ -68,22 +64,61 @@ export function countAtOrBelow(histogram: Histogram, valueUs: number): number {
   return lo;
 }
 
-/** Bucket edges on the 1-2-5 series covering [minUs, maxUs], at most `maxBuckets` buckets. */
+/** Round steps, less than 1.34x apart, so some step always gives between 3/4 of the rows wanted and all of them. */
+const NICE = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8];
+
+/**
+ * Bucket edges (upper bounds, in µs) over the observed range [minUs, maxUs], at most `maxBuckets`:
+ * linear steps of a round size when the range is narrow (max under 10x min: 52-55 ms in 0.3 ms
+ * rows), logarithmic steps when it spans decades (1 ms to 2 s), as HdrHistogram's percentile
+ * distribution and oha's histogram spread theirs. Equal min and max: one bucket.
+ */
 export function bucketEdges(minUs: number, maxUs: number, maxBuckets: number): number[] {
-  let edges = STEPS.filter((s) => s >= minUs && s < maxUs);
-  const last = STEPS.find((s) => s >= maxUs) ?? maxUs;
-  edges.push(last);
-  // Merge neighbours (keep every other edge) until the count fits.
-  while (edges.length > Math.max(1, maxBuckets)) edges = edges.filter((_, i) => i % 2 === 1 || i === edges.length - 1);
+  const most = Math.max(1, Math.floor(maxBuckets));
+  const low = Math.max(1, minUs);
+  const high = Math.max(low, maxUs);
+  if (high === low || most === 1) return [high];
+  if (high / low < 10) {
+    let chosen: number[] = [high];
+    for (let exponent = Math.floor(Math.log10(high - low)) + 1; exponent >= -1; exponent--) {
+      for (let n = NICE.length - 1; n >= 0; n--) {
+        const step = (NICE[n] as number) * 10 ** exponent;
+        const first = Math.floor(low / step);
+        const count = Math.ceil(high / step) - first;
+        if (count > most) return chosen;
+        chosen = Array.from({ length: count }, (_, i) => round((first + i + 1) * step));
+      }
+    }
+    return chosen;
+  }
+  const ratio = (high / low) ** (1 / most);
+  const edges: number[] = [];
+  for (let i = 1; i < most; i++) {
+    const edge = twoDigits(low * ratio ** i);
+    if (edge > (edges.at(-1) ?? 0) && edge < high) edges.push(edge);
+  }
+  edges.push(high);
   return edges;
+}
+
+/** Integer µs once a step is 1 µs or more (edges such as 52.3 ms stay exact). */
+function round(us: number): number {
+  return Math.round(us * 1000) / 1000;
+}
+
+/** Two significant digits, rounded up: 1,234 -> 1,300. */
+function twoDigits(us: number): number {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(us)) - 1);
+  return Math.ceil(us / unit) * unit;
 }
 
 export function histogramBuckets(histogram: Histogram, maxBuckets = 12): LatencyBucket[] {
   if (histogram.totalCount === 0) return [];
-  const edges = bucketEdges(histogram.minNonZeroValue, histogram.maxValue, maxBuckets);
+  const minUs = histogram.minNonZeroValue;
+  const edges = bucketEdges(minUs, histogram.maxValue, maxBuckets);
   const buckets: LatencyBucket[] = [];
   let below = 0;
-  let from = 0;
+  let from = Math.min(minUs, edges[0] as number);
   for (const edge of edges) {
     const upTo = edge === edges[edges.length - 1] ? histogram.totalCount : countAtOrBelow(histogram, edge);
     buckets.push({ fromUs: from, toUs: edge, count: upTo - below });
@@ -129,6 +164,21 @@ export interface LatencyViewInput {
 const orDash = (us: number | null): string => (us === null ? '-' : formatUs(us));
 
 /** Merges the neighbouring pair with the fewest values until at most `rows` buckets remain. */
+/**
+ * Each bucket's range, `52.00–52.25ms`, with as many decimals as its ends need to be exact (at most
+ * three), so neighbouring rows never print the same edge.
+ */
+export function bucketLabels(buckets: readonly LatencyBucket[]): string[] {
+  const top = Math.max(...buckets.map((b) => b.toUs));
+  const [unit, scale] = top >= 1_000_000 ? ['s', 1_000_000] : top >= 1000 ? ['ms', 1000] : ['us', 1];
+  const ends = buckets.flatMap((b) => [b.fromUs, b.toUs]);
+  const exact = (d: number): boolean => ends.every((us) => Math.abs((us / scale) * 10 ** d - Math.round((us / scale) * 10 ** d)) < 1e-6);
+  let decimals = 0;
+  while (decimals < 3 && !exact(decimals)) decimals++;
+  const show = (us: number): string => (us / scale).toFixed(decimals);
+  return buckets.map((b) => `${show(b.fromUs)}–${show(b.toUs)}${unit}`);
+}
+
 function mergeBuckets(buckets: LatencyBucket[], rows: number): LatencyBucket[] {
   const merged = [...buckets];
   while (merged.length > Math.max(1, rows)) {
@@ -184,10 +234,11 @@ export function latencyView(input: LatencyViewInput): PaneView {
   if (room > 0 && last.buckets.length > 0) {
     const buckets = mergeBuckets(last.buckets, room);
     const most = Math.max(1, ...buckets.map((b) => b.count));
-    const edge = 8;
+    const labels = bucketLabels(buckets);
+    const edge = Math.max(...labels.map((l) => l.length));
     const countWidth = Math.max(1, ...buckets.map((b) => String(b.count).length));
-    const barWidth = Math.max(0, width - edge - countWidth - 3);
-    for (const b of buckets) rows.push({ text: clip(`≤${fit(formatUs(b.toUs), edge - 1, 'right')} ${bar(b.count / most, barWidth)} ${fit(String(b.count), countWidth, 'right')}`, width) });
+    const barWidth = Math.max(0, width - edge - countWidth - 2);
+    buckets.forEach((b, i) => rows.push({ text: clip(`${fit(labels[i] as string, edge, 'right')} ${bar(b.count / most, barWidth)} ${fit(String(b.count), countWidth, 'right')}`, width) }));
   }
   return { title: `latency ${names.join(', ')}${top > 0 ? ` (${formatUs(top)} = full scale)` : ''}`, rows: rows.slice(0, height) };
 }

@@ -209,7 +209,7 @@ describe('latency pane, fed real interval records', () => {
     expect(view.rows[3]?.text).toBe('p99.9 █████');
     expect(view.rows).toHaveLength(9);
     const bars = view.rows.slice(4);
-    expect(bars.every((r) => r.text.startsWith('≤'))).toBe(true);
+    expect(bars.every((r) => /^ *\d+(\.\d+)?–\d+(\.\d+)?(us|ms|s) /u.test(r.text))).toBe(true);
     expect(bars.reduce((sum, r) => sum + Number(r.text.trim().split(' ').at(-1)), 0)).toBe(raw.length);
     for (const row of view.rows) expect(row.text.length).toBeLessThanOrEqual(50);
     expect(latencyView({ history: createLatencyHistory(), note: 'no probe running (pass --target URL --rate R)', width: 30, height: 4 }).rows).toEqual([
@@ -243,10 +243,34 @@ describe('latency pane, fed real interval records', () => {
     expect(narrow.slice(0, 2)).toEqual([{ text: 'first-connection p50 21.3ms p99 21.3ms p99…' }, { text: 'first-connection: 20/s' }]);
   });
 
-  it('chooses 1-2-5 bucket edges and merges them to fit', () => {
-    expect(bucketEdges(150, 4000, 12)).toEqual([200, 500, 1000, 2000, 5000]);
-    expect(bucketEdges(150, 4000, 3)).toEqual([500, 2000, 5000]);
+  it('spreads bucket edges over the observed range: round linear steps when narrow, logarithmic across decades', () => {
+    // 52-55 ms: 12 rows of 0.25 ms (0.2 ms would make 15).
+    expect(bucketEdges(52_000, 55_000, 12)).toEqual(Array.from({ length: 12 }, (_, i) => 52_250 + 250 * i));
+    expect(bucketEdges(52_000, 55_000, 8)).toEqual([52_400, 52_800, 53_200, 53_600, 54_000, 54_400, 54_800, 55_200]);
+    // 1 ms to 2 s: each edge about 1.88x the last, two significant digits.
+    expect(bucketEdges(1000, 2_000_000, 12)).toEqual([1900, 3600, 6700, 13_000, 24_000, 45_000, 85_000, 160_000, 300_000, 570_000, 1_100_000, 2_000_000]);
+    // One value: one bucket.
+    expect(bucketEdges(20_700, 20_700, 12)).toEqual([20_700]);
     expect(bucketEdges(0, 0, 4)).toEqual([1]);
+  });
+
+  it('shows a 52-55 ms distribution in at least 8 labelled rows whose counts add up (it used to be one bar, ≤100.0ms)', () => {
+    const h = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    for (let i = 0; i < 10_000; i++) h.recordValue(52_000 + Math.floor((3000 * i) / 10_000));
+    const summary = summarizeInterval({ probe: 'warm', startMs: 0, endMs: 1000, count: 10_000, errors: 0, histogram: h } as IntervalRecord);
+    const history = createLatencyHistory();
+    appendInterval(history, summary);
+    const bars = latencyView({ history, note: null, width: 60, height: 16 }).rows.slice(4);
+    expect(bars.length).toBeGreaterThanOrEqual(8);
+    expect(bars.map((r) => r.text.trim().split(' ')[0])).toEqual(['52.00–52.25ms', '52.25–52.50ms', '52.50–52.75ms', '52.75–53.00ms', '53.00–53.25ms', '53.25–53.50ms', '53.50–53.75ms', '53.75–54.00ms', '54.00–54.25ms', '54.25–54.50ms', '54.50–54.75ms', '54.75–55.00ms']);
+    const counts = bars.map((r) => Number(r.text.trim().split(' ').at(-1)));
+    expect(counts.every((c) => c > 0)).toBe(true);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(10_000);
+    for (const r of bars) expect(r.text.length).toBeLessThanOrEqual(60);
+    // A single latency: one row.
+    const one = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    for (let i = 0; i < 50; i++) one.recordValue(20_700);
+    expect(summarizeInterval({ probe: 'warm', startMs: 0, endMs: 1000, count: 50, errors: 0, histogram: one } as IntervalRecord).buckets).toEqual([{ fromUs: 20_700, toUs: 20_700, count: 50 }]);
   });
 });
 
