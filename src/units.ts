@@ -46,3 +46,11 @@ export function parseSize(text: string, flag = 'size'): number {
   if (!Number.isFinite(bytes)) throw usageError(`--${flag} ${text} is too large`);
   return bytes;
 }
+
+/** A duration in milliseconds as 45s, 3m05s, 2h01m. */
+export function formatDurationMs(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -4,7 +4,8 @@
  * (without the kind the journal's summary starts with), wrapped over the lines each fault gets. Pure.
  */
 import type { ActiveFault } from '../feeds.js';
-import { clip, fit, formatDurationMs, type PaneView, type Row, type Tone, windowOf, wrap } from './text.js';
+import { formatDurationMs } from '../../src/units.js';
+import { clip, fit, type PaneView, type Row, type Tone, windowOf, wrap } from './text.js';
 
 export interface FaultsViewInput {
   /** null until the first poll answered. */

@@ -3,7 +3,7 @@ import type { MembershipEventType } from '../../src/cluster/events.js';
 import type { MemberStatus } from '../../src/cluster/member.js';
 import type { DashState } from '../state.js';
 import { countByStatus } from './members.js';
-import { formatDurationMs } from './text.js';
+import { formatDurationMs } from '../../src/units.js';
 
 export interface ProbeSummary {
   intervals: number;

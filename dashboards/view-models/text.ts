@@ -63,14 +63,6 @@ export function formatUs(us: number): string {
   return `${(us / 1_000_000).toFixed(2)}s`;
 }
 
-/** A duration in milliseconds as 45s, 3m05s, 2h01m. */
-export function formatDurationMs(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 /** HH:MM:SS in UTC of an epoch time in milliseconds. */
 export function clockUtc(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);

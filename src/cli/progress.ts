@@ -12,17 +12,10 @@ import type { DiagnoseProgress } from '../cluster/diagnose/run.js';
 import { createHistogram, percentilesOf } from '../probes/histogram.js';
 import type { BenchRun } from '../probes/run.js';
 import type { IntervalRecord } from '../probes/types.js';
+import { formatDurationMs } from '../units.js';
 
 /** `--quiet` of the commands that draw the line. */
 export const quietFlag = Flags.boolean({ description: 'no live progress line on stderr (it is drawn only when stderr is a terminal, never with --json)' });
-
-/** Whole seconds as `12s`, `1m05s`, `2h03m`. */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** A latency in a few characters: `0.42ms`, `12.3ms`, `123ms`, `1.23s`. */
 export function shortMs(ms: number): string {
@@ -54,7 +47,7 @@ export function formatBenchProgress(p: BenchProgress): string {
   if (p.latency.length === 1) parts.push(`p50 ${shortMs(p.latency[0]!.p50)}`, `p99 ${shortMs(p.latency[0]!.p99)}`);
   else for (const l of p.latency) parts.push(`${l.probe} p50 ${shortMs(l.p50)} p99 ${shortMs(l.p99)}`);
   const elapsed = Math.min(Math.max(0, p.elapsedMs), p.durationMs);
-  return `bench ${clock(elapsed / 1000)}/${clock(Math.ceil(p.durationMs / 1000))}: ${parts.join(', ')}`;
+  return `bench ${formatDurationMs(elapsed)}/${formatDurationMs(Math.ceil(p.durationMs / 1000) * 1000)}: ${parts.join(', ')}`;
 }
 
 const pick = ({ p50, p99 }: { p50: number; p99: number }): { p50: number; p99: number } => ({ p50, p99 });
@@ -122,7 +115,7 @@ export function formatScenarioProgress(scenario: string, p: ScenarioProgress | u
   const faults = p.faults.map(faultLabel).join('; ');
   if (p.stage === 'reverting') return `${head}, reverting ${faults}`;
   if (p.stage === 'applying') return `${head}, applying faults${faults === '' ? '' : `, in force: ${faults}`}`;
-  const left = clock(Math.ceil(Math.max(0, p.startedAt + p.durationMs - nowMs) / 1000));
+  const left = formatDurationMs(Math.ceil(Math.max(0, p.startedAt + p.durationMs - nowMs) / 1000) * 1000);
   return `${head}, ${p.untilAgreement ? `at most ${left} left (ends when the views agree)` : `${left} left`}, ${faults === '' ? 'no faults' : `faults: ${faults}`}`;
 }
 
@@ -137,7 +130,7 @@ export function formatDiagnoseProgress(p: DiagnoseProgress): string {
   const elapsed = Math.min(Math.max(0, p.elapsedMs), p.durationMs);
   const kinds = [...new Set(p.findings.map((f) => f.kind))];
   const findings = p.findings.length === 0 ? 'no findings so far' : `${plural(p.findings.length, 'finding')} so far (${kinds.join(', ')})`;
-  return `diagnose ${clock(elapsed / 1000)}/${clock(Math.ceil(p.durationMs / 1000))}: ${plural(p.polls, 'poll')}${p.views > 0 ? ` of ${plural(p.views, 'view')}` : ''}, ${findings}`;
+  return `diagnose ${formatDurationMs(elapsed)}/${formatDurationMs(Math.ceil(p.durationMs / 1000) * 1000)}: ${plural(p.polls, 'poll')}${p.views > 0 ? ` of ${plural(p.views, 'view')}` : ''}, ${findings}`;
 }
 
 /** The latest runDiagnosis report (`onProgress`, once a second) and the line as of now, its clock running in between. */

@@ -7,10 +7,11 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScenarioProgress } from '../../chaos/scenario/run.js';
-import { benchLine, BenchTally, clock, diagnoseLine, fitLine, formatBenchProgress, formatDiagnoseProgress, formatScenarioProgress, scenarioLine, shortMs, startProgressLine } from '../../src/cli/progress.js';
+import { benchLine, BenchTally, diagnoseLine, fitLine, formatBenchProgress, formatDiagnoseProgress, formatScenarioProgress, scenarioLine, shortMs, startProgressLine } from '../../src/cli/progress.js';
 import type { Finding } from '../../src/cluster/diagnose/index.js';
 import { createHistogram } from '../../src/probes/histogram.js';
 import type { IntervalRecord } from '../../src/probes/types.js';
+import { formatDurationMs } from '../../src/units.js';
 
 /** An interval record with latencies (µs) recorded into a real HDR histogram. */
 function record(probe: string, second: number, latenciesUs: number[], extra: { sent?: number; errors?: number } = {}): IntervalRecord {
@@ -22,8 +23,8 @@ function record(probe: string, second: number, latenciesUs: number[], extra: { s
 const finding = (kind: Finding['kind']): Finding => ({ kind, severity: 'high', members: [], summary: '', evidence: {}, advice: '' });
 
 describe('number formats', () => {
-  it('clock: seconds, minutes and seconds, hours and minutes', () => {
-    expect([0, 9.9, 59, 60, 65, 3599, 3600, 7380].map(clock)).toEqual(['0s', '9s', '59s', '1m00s', '1m05s', '59m59s', '1h00m', '2h03m']);
+  it('durations: seconds, minutes and seconds, hours and minutes (the same format as the dashboard)', () => {
+    expect([0, 9.9, 59, 60, 65, 3599, 3600, 7380].map((s) => formatDurationMs(s * 1000))).toEqual(['0s', '9s', '59s', '1m00s', '1m05s', '59m59s', '1h00m', '2h03m']);
   });
   it('shortMs: a few characters whatever the size', () => {
     expect([0.421, 1.2149, 12.34, 123.4, 1234].map(shortMs)).toEqual(['0.42ms', '1.21ms', '12.3ms', '123ms', '1.23s']);

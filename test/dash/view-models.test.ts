@@ -21,7 +21,8 @@ import { groupLetters, membersView, sortMembers, viewsRows } from '../../dashboa
 import type { MemberView } from '../../src/cluster/observer.js';
 import { ringView } from '../../dashboards/view-models/ring.js';
 import { summarize, summaryText } from '../../dashboards/view-models/summary.js';
-import { bar, clip, fit, formatDurationMs, formatUs, sparkline } from '../../dashboards/view-models/text.js';
+import { bar, clip, fit, formatUs, sparkline } from '../../dashboards/view-models/text.js';
+import { formatDurationMs } from '../../src/units.js';
 import { diffMembers } from '../../src/cluster/events.js';
 import { type Member, staticMember } from '../../src/cluster/member.js';
 import { compareViews } from '../../src/cluster/views.js';
