@@ -26,6 +26,9 @@ function bucketIndex(positions: Uint32Array, shift: number): Uint32Array {
  */
 export function radixSort(input: Uint32Array): { keys: Uint32Array; order: Uint32Array } {
   const n = input.length;
+  // Two passes clear and walk 2 x 65,536 counters: below a few thousand points (a CLI's ring of a
+  // handful of nodes) a comparison sort on (key, index) is quicker and gives the same order.
+  if (n < SMALL_SORT) return comparisonSort(input);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const midKeys = new Uint32Array(n);
@@ -35,6 +38,16 @@ export function radixSort(input: Uint32Array): { keys: Uint32Array; order: Uint3
   radixPass(input, order, midKeys, midOrder, 0);
   radixPass(midKeys, midOrder, keys, sortedOrder, 16);
   return { keys, order: sortedOrder };
+}
+
+const SMALL_SORT = 4096;
+
+/** The same result as radixSort: keys ascending, equal keys in their original order. */
+function comparisonSort(input: Uint32Array): { keys: Uint32Array; order: Uint32Array } {
+  const order = Uint32Array.from({ length: input.length }, (_, i) => i).sort((a, b) => (input[a] as number) - (input[b] as number) || a - b);
+  const keys = new Uint32Array(input.length);
+  for (let i = 0; i < order.length; i++) keys[i] = input[order[i] as number] as number;
+  return { keys, order };
 }
 
 /** One counting-sort pass on the 16-bit digit at `shift`, stable. */
