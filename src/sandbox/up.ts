@@ -188,15 +188,33 @@ async function joinAll(serf: string, agents: readonly SandboxAgent[]): Promise<v
   );
 }
 
-/** Polls every agent's view until each one sees all N agents alive. */
+/** Every this long, an agent that still misses members joins the ones it misses itself. */
+const REJOIN_MS = 5000;
+
+/**
+ * Polls every agent's view until each one sees all N agents alive. Gossip normally spreads what
+ * the joins started within a second or two; an agent still short of members after REJOIN_MS
+ * (agents of a loaded machine suspected each other while starting, a join raced another) is told
+ * to join the ones it misses, as an operator would with `serf join`.
+ */
 async function waitForConvergence(serf: string, agents: readonly SandboxAgent[], deadline: number): Promise<void> {
   const names = agents.map((a) => a.name);
   let lagging = '';
+  let rejoinAt = nowMs() + REJOIN_MS;
   const converged = await pollUntil(async () => {
     const views = await Promise.all(agents.map((a) => serfMembers(serf, a.rpc, 2000).then(aliveNames, () => new Set<string>())));
     const behind = views.findIndex((alive) => names.some((n) => !alive.has(n)));
     if (behind < 0) return true;
     lagging = `${names[behind]} sees ${(views[behind] as Set<string>).size} of ${names.length} alive`;
+    if (nowMs() >= rejoinAt) {
+      rejoinAt = nowMs() + REJOIN_MS;
+      await Promise.all(
+        agents.map((agent, i) => {
+          const missing = agents.filter((other) => other !== agent && !(views[i] as Set<string>).has(other.name));
+          return missing.length === 0 ? undefined : runSerf(serf, ['join', `-rpc-addr=${agent.rpc}`, ...missing.map((m) => m.bind)], 5000);
+        }),
+      );
+    }
     return undefined;
   }, Math.max(0, deadline - nowMs()));
   if (!converged) throw failed(`the sandbox did not converge in time: ${lagging}`, 'see the agent logs in the state directory');

@@ -70,7 +70,8 @@ describe(`a mixed cluster: ${DEBIAN_SERF.label} and ${SERF_0_10.label}`, () => {
       for (const a of readState(dir)?.agents ?? up?.agents ?? []) signalAgent(a, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     });
-    up = await runJson<SandboxUpResult>(['sandbox', 'up', '--nodes', '6', '--encrypt', '--state-dir', dir, '--serf', DEBIAN_SERF.binary(), '--serf', SERF_0_10.binary()]);
+    // Six encrypted agents of two generations, on a machine running another test file beside this one.
+    up = await runJson<SandboxUpResult>(['sandbox', 'up', '--nodes', '6', '--encrypt', '--state-dir', dir, '--serf', DEBIAN_SERF.binary(), '--serf', SERF_0_10.binary(), '--timeout', '60s']);
   });
   afterAll(async () => {
     if (dir) {

@@ -185,6 +185,7 @@ describe('ringside sandbox', () => {
     ['--nodes 21', ['--nodes', '21'], /--nodes: Expected an integer less than or equal to 20/],
     ['--nodes many', ['--nodes', 'many'], /--nodes: Expected an integer/],
     ['--base-port 80', ['--base-port', '80'], /--base-port: Expected an integer greater than or equal to 1024/],
+    ['--timeout soon', ['--timeout', 'soon'], /--timeout/],
   ])('bad flag %s: one line, exit 2', async (_name, args, message) => {
     expectOneLineError(await runCli(['sandbox', 'up', ...args, '--state-dir', newStateDir()]), 2, message);
   });

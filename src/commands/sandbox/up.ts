@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { RingsideCommand } from '../../cli/base-command.js';
 import { stateDirFlag, stateDirSuffix, tagList } from '../../cli/sandbox-flags.js';
 import { renderTable } from '../../table.js';
+import { parseDuration } from '../../units.js';
 import { DEFAULT_COLD_MS, MAX_NODES, type SandboxUpResult, sandboxUp } from '../../sandbox/index.js';
 
 /** What `sandbox up` reports: everything but the key (it is in keyringFile, mode 0600). */
@@ -20,6 +21,7 @@ export default class SandboxUp extends RingsideCommand {
     'state-dir': stateDirFlag,
     service: Flags.boolean({ description: 'also start the demo stateful HTTP service beside each agent (address in the agent tag http=HOST:PORT)' }),
     serf: Flags.string({ helpValue: 'PATH', multiple: true, description: 'serf binary to run instead of the one on PATH (e.g. a newer Serf); given several times, agents take them in turn: a mixed-version cluster' }),
+    timeout: Flags.string({ helpValue: 'DURATION', default: '20s', description: 'how long to wait for every agent to answer and see all the others alive (a loaded machine, a mixed-version cluster)' }),
     'cold-ms': Flags.integer({ helpValue: 'MS', min: 0, dependsOn: ['service'], description: `with --service: delay of a key's first (cold) load, like a database read (default ${DEFAULT_COLD_MS})` }),
   };
 
@@ -33,6 +35,7 @@ export default class SandboxUp extends RingsideCommand {
       service: flags.service,
       ...(flags.serf !== undefined ? { serf: flags.serf } : {}),
       ...(flags['cold-ms'] !== undefined ? { coldMs: flags['cold-ms'] } : {}),
+      timeoutMs: parseDuration(flags.timeout, 'timeout'),
     });
     return this.output(report, flags.json, (r) => render(r, stateDirSuffix(flags['state-dir'], r.stateDir)));
   }
