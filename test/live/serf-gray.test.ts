@@ -60,7 +60,7 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('80% loss both ways on n0 for 60 s: failed cycles per view match the agents\' logs; diagnose names n0 alone', async () => {
+  it('80% loss both ways on n0 for 60 s: failed cycles per view match the agents\' logs; diagnose names n0, and no member the agents held healthy', async () => {
     const file = join(dir, 'gray.yaml');
     writeFileSync(
       file,
@@ -81,6 +81,7 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
     // diagnose from a second process while n0 is gray (passive: the default).
     // Most of the gray phase (10 s to 70 s): a 40 s window once caught n0 failed for 30 s of it.
     await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const diagFrom = Date.now();
     const diag = await runCli(['diagnose', '--join', `${lab.hosts[1]?.ip}:7946`, '--duration', '55s', '--interval', '500ms', '--json']);
     const r = await run;
     const report = JSON.parse(r.stdout) as ScenarioReport;
@@ -140,13 +141,19 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
       if (fails.length > 0) expect(Math.max(...joins.map((l) => l.at))).toBeGreaterThanOrEqual((fails.at(-1) as LogLine).at);
     }
 
-    // diagnose ran during the fault: it names n0 and no other member.
+    // diagnose ran during the fault: it names n0, and another member only if the agents themselves
+    // suspected it in that window (their own probes of it failed, or it refuted a suspicion: on a
+    // loaded machine a healthy agent can be slow to ack), never one the agents all held healthy.
     expect(diag.code, diag.stderr).toBe(1);
     expect(validate('diagnose', JSON.parse(diag.stdout))).toBe('valid');
     const findings = (JSON.parse(diag.stdout) as DiagnoseJson).findings;
     capture('gray-diagnose.txt', `${renderDiagnosis(JSON.parse(diag.stdout) as DiagnoseResult)}\n`);
-    expect(findings.map((f) => f.kind)).toContain('gray-member');
-    expect(findings.flatMap((f) => f.members).every((m) => m === 'n0'), JSON.stringify(findings.map((f) => [f.kind, f.members]))).toBe(true);
+    expect(findings.filter((f) => f.kind === 'gray-member').flatMap((f) => f.members)).toContain('n0');
+    const diagTo = Date.now();
+    const suspectedByAgents = new Set(lab.hosts.flatMap((h) => suspicions(between(logOf(h), diagFrom, diagTo))));
+    for (const h of lab.hosts) if (between(logOf(h), diagFrom, diagTo).some((l) => /Refuting a (suspect|dead) message/.test(l.text))) suspectedByAgents.add(h.name);
+    const others = findings.flatMap((f) => f.members).filter((m) => m !== 'n0');
+    expect(others.filter((m) => !suspectedByAgents.has(m)), `${JSON.stringify(findings.map((f) => [f.kind, f.members]))}; suspected in the agents' logs: ${[...suspectedByAgents].join(', ')}`).toEqual([]);
     await waitFor(allAlive, { timeoutMs: 60_000, what: 'all five alive after the gray failure' });
     expect(lab.snapshot()).toEqual(before);
   });
