@@ -43,7 +43,8 @@ describe('npm run demo', () => {
     ]);
     const [, afterFirstGate, afterSecondGate] = out.split(/^\$ ringside gate /m);
     expect(afterFirstGate).toMatch(/^PASS: \d+ passed, 0 failed/m);
-    expect(afterSecondGate).toMatch(/routing-direct\.p99<1s\s+\S+ ms\s+\S+ ms\s+\S+\s+< 1000\.000 ms\s+FAIL/);
+    // The threshold the 2 s stall breaks: the longest request (corrected from its due time) waited through it.
+    expect(afterSecondGate).toMatch(/routing-direct\.max<1\.5s\s+\S+ ms\s+\S+ ms\s+\S+\s+< 1500\.000 ms\s+FAIL/);
     expect(afterSecondGate).toMatch(/^FAIL: \d+ passed, [1-9]\d* failed/m);
     expect(out).toContain('gate exited 1: the stalled run fails the gate, as it would fail a CI job');
     // Everything the demo started is stopped: the agents and services it lists are gone.
