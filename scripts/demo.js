@@ -3,9 +3,9 @@
 // real Serf agents with gossip encryption and the demo stateful service beside each: who is in the
 // cluster, the ring, who owns a few keys, what moves if a node joins, and what a request costs when
 // it lands on the owner or on another node: a baseline routing probe, a second probe gated against
-// it (a real comparison of two runs, as a CI job makes), and a third probe during which one node's
-// service stalls for two seconds, whose gate fails with exit code 1 as CI would. The sandbox is
-// stopped at the end, whatever happens.
+// it (a real comparison of two runs, as a CI job makes), and a third probe during which the service
+// owning the most probed keys stalls for two seconds, whose gate fails with exit code 1 as CI
+// would. The sandbox is stopped at the end, whatever happens.
 //
 // ringside itself never installs anything; this demo script does, when serf is missing and it
 // runs as root on Debian (it says so first), because the README promises a command that works
@@ -14,6 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -66,17 +67,38 @@ try {
   const second = bench('second');
   show(second.args);
   show(gate(baseline.file, second.file));
-  // The same probe while sandbox-2's service is frozen (SIGSTOP) for 2 s: its requests wait.
+  // The same probe while the service that owns the most probed keys is frozen (SIGSTOP) for 2 s,
+  // from the moment the probe's first request arrives (a slow start on a loaded machine must not
+  // shift the stall out of the probe): its requests wait.
+  const stats = await Promise.all(state.services.map(async (s) => ({ ...s, ...(await (await fetch(`${s.url}/stats`)).json()) })));
+  const service = stats.reduce((a, b) => (b.served > a.served ? b : a));
+  const witness = stats.find((s) => s.name !== service.name);
+  process.stdout.write(`\n$ kill -STOP ${service.pid}   # ${service.name}'s service (owner of the most probed keys) stalls for 2 s once the next probe sends\n`);
   const stalled = bench('stalled');
-  const service = state.services.find((s) => s.name === 'sandbox-2');
-  process.stdout.write(`\n$ kill -STOP ${service.pid}   # sandbox-2's service stalls for 2 s during the next probe\n`);
-  const stall = setTimeout(() => process.kill(service.pid, 'SIGSTOP'), 500);
-  const resume = setTimeout(() => process.kill(service.pid, 'SIGCONT'), 2500);
+  /** Key requests a service has answered or forwarded (its `requests` counts these /stats calls too). */
+  const requestsOf = async (s) => {
+    const { served, forwarded } = await (await fetch(`${s.url}/stats`)).json();
+    return served + forwarded;
+  };
+  const before = await requestsOf(witness);
+  const probe = showAsync(stalled.args);
+  const ended = probe.then(
+    () => true,
+    () => true,
+  );
+  const stall = (async () => {
+    while ((await requestsOf(witness)) === before) if (await Promise.race([ended, sleep(10).then(() => false)])) return;
+    process.kill(service.pid, 'SIGSTOP');
+    try {
+      await sleep(2000);
+    } finally {
+      process.kill(service.pid, 'SIGCONT');
+    }
+  })();
   try {
-    await showAsync(stalled.args);
+    await probe;
   } finally {
-    clearTimeout(stall);
-    clearTimeout(resume);
+    await stall.catch(() => {});
     process.kill(service.pid, 'SIGCONT');
   }
   const failing = gate(baseline.file, stalled.file);
