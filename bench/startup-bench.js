@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 11;
+// Another Node binary for every process (`--node PATH`; bench/run.js fetches Node 22 and 24).
+const nodeBin = argv.includes('--node') ? argv[argv.indexOf('--node') + 1] : process.execPath;
 const run = `${root}bin/run.js`;
 const members = `${root}examples/cluster.txt`;
 
@@ -30,7 +32,7 @@ export const COMMANDS = {
 
 function wallMs(args) {
   const start = process.hrtime.bigint();
-  execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(nodeBin, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
@@ -38,7 +40,7 @@ function wallMs(args) {
 function profileTop(args, top = 8) {
   const dir = mkdtempSync(join(tmpdir(), 'ringside-prof-'));
   try {
-    execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], { cwd: root, stdio: 'ignore' });
+    execFileSync(nodeBin, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], { cwd: root, stdio: 'ignore' });
     const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'));
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map();
@@ -72,4 +74,5 @@ for (let r = 0; r < rounds; r++) {
   for (const name of order) wall[name].push(wallMs(COMMANDS[name]));
 }
 const overhead = Object.fromEntries(names.filter((n) => n !== 'bare').map((n) => [n, wall[n].map((ms, r) => ms - wall.bare[r])]));
-console.log(JSON.stringify({ rounds, wall, overhead, ownerProfile: profileTop(COMMANDS.owner) }));
+const nodeVersion = execFileSync(nodeBin, ['--version'], { encoding: 'utf8' }).trim();
+console.log(JSON.stringify({ nodeVersion, rounds, wall, overhead, ownerProfile: profileTop(COMMANDS.owner) }));

@@ -24,6 +24,43 @@ const subpathsExternal = {
   },
 };
 
+/**
+ * Node's own modules imported by ESM code are loaded with require() instead: an ESM import of a
+ * builtin builds a facade that reads every export, which runs Node's lazy getters (`import ...
+ * from 'node:fs'` loads fs streams, ~5 ms, whether or not they are used). esbuild's CommonJS
+ * interop reads a property only when the code does.
+ */
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (args) =>
+      args.namespace === 'builtin' || args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+/**
+ * oclif's modules require each other at load, so a command evaluated all of oclif (plugin globbing,
+ * TypeScript path mapping, help templates, semver...) before it ran. Here each top-level
+ * `x = require("...")` of oclif's own code (also wrapped in __importDefault or __importStar)
+ * becomes a proxy that loads the module on first use, so a process evaluates what its path
+ * through oclif touches.
+ */
+const LAZY_REQUIRE = /^((?:const|var) \w+|exports\.\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm;
+const LAZY_HELPER =
+  'const __ringsideLazy = (load) => { let m; const get = () => (m ??= load()); return new Proxy({}, { get: (_, k) => get()[k], has: (_, k) => k in get(), ownKeys: () => Reflect.ownKeys(get()), getOwnPropertyDescriptor: (_, k) => { const d = Object.getOwnPropertyDescriptor(get(), k); return d && { ...d, configurable: true }; } }); };\n';
+const oclifLazyRequires = {
+  name: 'oclif-lazy-requires',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const lazy = text.replace(LAZY_REQUIRE, (_, name, wrap = '', id, close = '') => `${name} = __ringsideLazy(() => ${wrap}require(${id})${close});`);
+      return { contents: lazy === text ? text : LAZY_HELPER + lazy, loader: 'js' };
+    });
+  },
+};
+
 function jsFiles(dir) {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
@@ -52,6 +89,7 @@ const common = {
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
+  plugins: [builtinsViaRequire, oclifLazyRequires],
 };
 
 rmSync(out, { recursive: true, force: true });
@@ -62,7 +100,7 @@ const results = await Promise.all([
   // dozen chunks (RingsideError's instanceof holds across the copies, see src/errors.ts).
   ...libraries.map((name) => build({ ...common, entryPoints: [join(built, 'lib', `${name}.js`)], outfile: join(out, 'lib', `${name}.js`) })),
   // The root re-exports the subpath files themselves and adds the sandbox and the dashboard.
-  build({ ...common, entryPoints: [join(built, 'index.js')], outfile: join(out, 'index.js'), plugins: [subpathsExternal] }),
+  build({ ...common, entryPoints: [join(built, 'index.js')], outfile: join(out, 'index.js'), plugins: [subpathsExternal, builtinsViaRequire, oclifLazyRequires] }),
 ]);
 const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
 const files = Object.keys(outputs).filter((f) => f.endsWith('.js'));

@@ -57,6 +57,37 @@ export function parseDestination(text: string): { host: string; port?: string } 
   return { host: parseCidr(text) };
 }
 
+/** What a bandwidth limit spares: traffic with a host or CIDR, on one of its ports or on any. */
+export interface Spare {
+  host: string;
+  port?: number;
+}
+
+/** `HOST`, `CIDR` or `HOST:PORT` (from `--spare`). */
+export function parseSpare(text: string): Spare {
+  const m = /^([^:]+):(\d+)$/.exec(text);
+  const host = parseCidr(m ? (m[1] as string) : text, 'spare');
+  if (!m) return { host };
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw usageError(`--spare ${text}: ${port} is not a port`, 'give HOST, CIDR or HOST:PORT, e.g. 10.0.0.9:9100');
+  return { host, port };
+}
+
+/**
+ * tc u32 selectors for what leaves a host towards a spared peer: to the host, and with a port
+ * either to it (a connection this host opened) or from it (one the peer opened to this host).
+ */
+export function spareSelectors(spares: readonly Spare[]): string[][] {
+  return spares.flatMap(({ host, port }) => {
+    const dst = ['match', 'ip', 'dst', host.includes('/') ? host : `${host}/32`];
+    if (port === undefined) return [dst];
+    return [
+      [...dst, 'match', 'ip', 'dport', String(port), '0xffff'],
+      [...dst, 'match', 'ip', 'sport', String(port), '0xffff'],
+    ];
+  });
+}
+
 /** The target of a gossip preset: memberlist's UDP or TCP traffic on its gossip port. */
 export function gossipTarget(preset: GossipPreset, port = DEFAULT_GOSSIP_PORT, hosts: string[] = []): Target {
   return { hosts, ports: [String(port)], protocol: preset };

@@ -4,10 +4,10 @@
  */
 import { usageError } from '../../src/errors.js';
 import { type ChainRule, planChains } from './iptables.js';
-import { describeTarget, iptablesMatches, u32Matches } from './match.js';
+import { describeTarget, iptablesMatches, spareSelectors, u32Matches } from './match.js';
 import { describeNetem, netemArgs, percent } from './netem.js';
 import type { BandwidthSpec, FaultSpec, LossSpec, PartitionSpec } from './spec.js';
-import { netemSteps, rootQdiscSteps, tcHandle } from './tc.js';
+import { htbSteps, netemSteps, tcHandle } from './tc.js';
 import { ANY } from './topology.js';
 import { type ControlPath, type FaultPlan, isFaultId } from './types.js';
 
@@ -84,17 +84,18 @@ function planBandwidth(spec: BandwidthSpec, id: string, host: HostContext): Faul
   const dev = needDev(host);
   if (!Number.isFinite(spec.rateBytesPerS) || spec.rateBytesPerS < 1) throw usageError('--rate must be at least 8bit');
   const rateBits = Math.round(spec.rateBytesPerS * 8);
-  // tbf needs a bucket of at least one MTU-sized packet, and at least rate/HZ (HZ <= 1000).
+  // A bucket of at least one MTU-sized packet, and at least rate/HZ (HZ <= 1000).
   const burst = Math.max(spec.burstBytes ?? Math.ceil(spec.rateBytesPerS / 50), 1600);
   const latencyMs = spec.latencyMs ?? 400;
-  const kindArgs = ['tbf', 'rate', `${rateBits}bit`, 'burst', `${burst}b`, 'latency', `${latencyMs}ms`];
+  const spare = spec.spare ?? [];
+  const spared = [...(host.control ? ['the control connection'] : []), ...spare.map((s) => (s.port === undefined ? s.host : `${s.host}:${s.port}`))];
   return {
     id,
     kind: 'bandwidth',
-    summary: `bandwidth ${rateBits}bit/s on ${dev} egress (tc tbf, burst ${burst} bytes, latency ${latencyMs}ms)`,
+    summary: `bandwidth ${rateBits}bit/s on ${dev} egress (tc tbf under htb, burst ${burst} bytes, latency ${latencyMs}ms)${spared.length > 0 ? `, sparing ${spared.join(', ')}` : ''}`,
     targets: [dev],
-    needs: { qdiscs: ['tbf'], devices: [dev] },
-    ...rootQdiscSteps(dev, tcHandle(id), kindArgs),
+    needs: { qdiscs: ['htb', 'tbf'], devices: [dev] },
+    ...htbSteps(dev, tcHandle(id), { rateBits, burstBytes: burst, latencyMs }, spareSelectors(spare), host.control),
   };
 }
 

@@ -1,5 +1,5 @@
 /** What a user asks for (one fault), before it is planned for a host. Pure data. */
-import type { Target } from './match.js';
+import type { Spare, Target } from './match.js';
 import type { NetemParams } from './netem.js';
 import type { Cut } from './topology.js';
 
@@ -30,6 +30,8 @@ export interface BandwidthSpec {
   burstBytes?: number;
   latencyMs?: number;
   dev?: string;
+  /** Traffic never limited, besides the executor's control connection (always spared). */
+  spare?: Spare[];
 }
 
 export interface PartitionSpec {

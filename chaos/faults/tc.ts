@@ -47,9 +47,7 @@ export function netemSteps(dev: string, handle: string, netemArgs: string[], sel
   const child = childHandle(handle);
   const major = handle.slice(0, -1);
   const filters: string[][] = [];
-  if (control) {
-    filters.push(filterArgv(dev, handle, '1', ['match', 'ip', 'dst', `${control.peerIp}/32`, 'match', 'ip', 'protocol', '6', '0xff', 'match', 'ip', 'sport', String(control.localPort), '0xffff'], `${major}:1`));
-  }
+  if (control) for (const sel of controlSelectors(control)) filters.push(filterArgv(dev, handle, '1', sel, `${major}:1`));
   for (const sel of selectors.length > 0 ? selectors : [['match', 'u32', '0', '0']]) filters.push(filterArgv(dev, handle, '2', sel, `${major}:4`));
   // Filters first, the netem child last: the child's presence then means "all set up already".
   const children = [...filters, ['tc', 'qdisc', 'add', 'dev', dev, 'parent', `${major}:4`, 'handle', child, 'netem', ...netemArgs]];
@@ -65,7 +63,43 @@ function filterArgv(dev: string, handle: string, prio: string, selector: string[
   return ['tc', 'filter', 'add', 'dev', dev, 'parent', handle, 'protocol', 'ip', 'prio', prio, 'u32', ...selector, 'flowid', flowid];
 }
 
-/** Guard: the netem child exists (then the root and its filters were already set up). */
-function hasChild(dev: string, child: string): string[] {
-  return ['sh', '-c', 'tc qdisc show dev "$1" | grep -q "^qdisc netem $2 "', 'ringside-guard', dev, child];
+/** Guard: the leaf qdisc set up last exists (then the root, its classes and filters were already set up). */
+function hasChild(dev: string, child: string, kind = 'netem'): string[] {
+  return ['sh', '-c', 'tc qdisc show dev "$1" | grep -q "^qdisc $3 $2 "', 'ringside-guard', dev, child, kind];
+}
+
+/** A rate limit as tbf takes it: rate, bucket, and the longest a packet may wait. */
+export interface RateLimit {
+  rateBits: number;
+  burstBytes: number;
+  latencyMs: number;
+}
+
+/**
+ * A bandwidth limit that spares the control path: an htb root that only classifies. Its default
+ * class :2 carries a tbf leaf with the limit (tbf, unlike an htb rate, splits the 64 KB GSO
+ * packets of virtual devices to fit its bucket); class :1, which only filtered traffic reaches
+ * (the executor's control connection and what `spare` names, as u32 selectors), is not limited.
+ */
+export function htbSteps(dev: string, handle: string, limit: RateLimit, spared: string[][], control?: ControlPath): { apply: Step[]; revert: Step[] } {
+  const major = handle.slice(0, -1);
+  const leaf = childHandle(handle);
+  const selectors = [...(control ? controlSelectors(control) : []), ...spared];
+  // Both classes far above anything the device carries: htb needs a rate, the tbf leaf limits.
+  const unlimited = ['htb', 'rate', '100gbit', 'quantum', '60000'];
+  const children = [
+    ['tc', 'class', 'add', 'dev', dev, 'parent', handle, 'classid', `${major}:1`, ...unlimited],
+    ['tc', 'class', 'add', 'dev', dev, 'parent', handle, 'classid', `${major}:2`, ...unlimited],
+    ...selectors.map((sel) => filterArgv(dev, handle, '1', sel, `${major}:1`)),
+    // The leaf last: its presence means "all set up already".
+    ['tc', 'qdisc', 'add', 'dev', dev, 'parent', `${major}:2`, 'handle', leaf, 'tbf', 'rate', `${limit.rateBits}bit`, 'burst', `${limit.burstBytes}b`, 'latency', `${limit.latencyMs}ms`],
+  ];
+  const steps = rootQdiscSteps(dev, handle, ['htb', 'default', '2']);
+  const [root] = steps.apply;
+  return { apply: [root as Step, ...children.map((run) => ({ run, unless: hasChild(dev, leaf, 'tbf') }))], revert: steps.revert };
+}
+
+/** The controller's connection as it leaves the host: to the controller, from sshd's port. */
+function controlSelectors(control: ControlPath): string[][] {
+  return [['match', 'ip', 'dst', `${control.peerIp}/32`, 'match', 'ip', 'protocol', '6', '0xff', 'match', 'ip', 'sport', String(control.localPort), '0xffff']];
 }

@@ -5,7 +5,7 @@
 import { usageError } from '../../src/errors.js';
 import { parseDuration, parseSize } from '../../src/units.js';
 import type { ScenarioFault } from './parse.js';
-import { type Target, parseCidr, parseProtocol, gossipTarget, type GossipPreset, parsePort } from '../faults/match.js';
+import { type Target, parseCidr, parseProtocol, gossipTarget, type GossipPreset, parsePort, parseSpare } from '../faults/match.js';
 import type { FaultSpec } from '../faults/spec.js';
 import { type Topology, TOPOLOGIES, groupCuts, isolateCuts, topologyCuts } from '../faults/topology.js';
 import type { Distribution } from '../faults/netem.js';
@@ -88,7 +88,15 @@ export function planScenarioFault(f: ScenarioFault, hosts: readonly ScenarioHost
     }
     case 'bandwidth':
       return {
-        spec: { kind: 'bandwidth', rateBytesPerS: parseSize(String(f.rate), 'rate'), ...(f.burst !== undefined ? { burstBytes: parseSize(String(f.burst), 'burst') } : {}), ...(f.latency !== undefined ? { latencyMs: dur(f.latency, 'latency') } : {}), ...dev },
+        spec: {
+          kind: 'bandwidth',
+          rateBytesPerS: parseSize(String(f.rate), 'rate'),
+          ...(f.burst !== undefined ? { burstBytes: parseSize(String(f.burst), 'burst') } : {}),
+          ...(f.latency !== undefined ? { latencyMs: dur(f.latency, 'latency') } : {}),
+          // Host names or addresses, each with an optional :PORT.
+          ...(f.spare !== undefined ? { spare: list(f.spare).map((s) => parseSpare(s.replace(/^[^:]+/, (h) => addr(h)))) } : {}),
+          ...dev,
+        },
         on,
         affects: on,
       };

@@ -10,7 +10,7 @@
  * - A key hashes to the first four bytes of md5(key) read the same way; it belongs to the first
  *   point >= that value, wrapping. Equal points keep insertion order (server order, then k, h).
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { PointRing } from './point-ring.js';
 import { Continuum32 } from './continuum32.js';
 import type { RingNode, RingSettings } from './types.js';
@@ -23,7 +23,11 @@ export function ketamaDigests(weight: number, totalWeight: number, servers: numb
   return Math.floor(Math.fround(pct * digestsPerUnit * Math.fround(servers)));
 }
 
+/** node:crypto, loaded on first use: it costs a few ms at start-up that rings of other kinds never need. */
+let createHash: typeof import('node:crypto').createHash | undefined;
+
 function md5(text: string): Buffer {
+  createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash;
   return createHash('md5').update(text, 'utf8').digest();
 }
 

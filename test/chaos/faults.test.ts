@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { deadmanScript, stepScript } from '../../chaos/deadman.js';
 import { shellCommand, shellQuote } from '../../chaos/executors/quote.js';
-import { ANY_TARGET, gossipTarget, iptablesMatches, u32Matches } from '../../chaos/faults/match.js';
+import { ANY_TARGET, gossipTarget, iptablesMatches, parseSpare, u32Matches } from '../../chaos/faults/match.js';
 import { netemArgs } from '../../chaos/faults/netem.js';
 import { planFault } from '../../chaos/faults/plan.js';
 import { tcHandle } from '../../chaos/faults/tc.js';
@@ -37,7 +37,7 @@ describe('netem plans (argv only: this kernel has no sch_netem)', () => {
     const h = tcHandle('abc123');
     const major = h.slice(0, -1);
     const child = `53${h.slice(2)}`;
-    const childGuard = ['sh', '-c', 'tc qdisc show dev "$1" | grep -q "^qdisc netem $2 "', 'ringside-guard', 'eth0', child];
+    const childGuard = ['sh', '-c', 'tc qdisc show dev "$1" | grep -q "^qdisc $3 $2 "', 'ringside-guard', 'eth0', child, 'netem'];
     expect(plan.apply.map((s) => s.run)).toEqual([
       ['tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'handle', h, 'prio', 'bands', '4', 'priomap', '1', '2', '2', '2', '1', '2', '0', '0', '1', '1', '1', '1', '1', '1', '1', '1'],
       ['tc', 'filter', 'add', 'dev', 'eth0', 'parent', h, 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.1.0.1/32', 'match', 'ip', 'protocol', '6', '0xff', 'match', 'ip', 'sport', '22', '0xffff', 'flowid', `${major}:1`],
@@ -65,12 +65,48 @@ describe('netem plans (argv only: this kernel has no sch_netem)', () => {
   });
 });
 
-describe('tbf and iptables plans', () => {
-  it('bandwidth is a root tbf with a bucket of at least one packet', () => {
+describe('htb and iptables plans', () => {
+  it('bandwidth is a tbf (a bucket of at least one packet) under an htb root that only classifies: everything unfiltered goes to the limited class', () => {
     const plan = planFault({ kind: 'bandwidth', rateBytesPerS: 125_000, dev: 'veth0' }, 'bw1', { dev: 'veth0' });
     const h = tcHandle('bw1');
-    expect(plan.apply[0]?.run).toEqual(['tc', 'qdisc', 'add', 'dev', 'veth0', 'root', 'handle', h, 'tbf', 'rate', '1000000bit', 'burst', '2500b', 'latency', '400ms']);
-    expect(plan.needs).toEqual({ qdiscs: ['tbf'], devices: ['veth0'] });
+    const major = h.slice(0, -1);
+    const leaf = `53${h.slice(2)}`;
+    expect(plan.apply.map((st) => st.run)).toEqual([
+      ['tc', 'qdisc', 'add', 'dev', 'veth0', 'root', 'handle', h, 'htb', 'default', '2'],
+      ['tc', 'class', 'add', 'dev', 'veth0', 'parent', h, 'classid', `${major}:1`, 'htb', 'rate', '100gbit', 'quantum', '60000'],
+      ['tc', 'class', 'add', 'dev', 'veth0', 'parent', h, 'classid', `${major}:2`, 'htb', 'rate', '100gbit', 'quantum', '60000'],
+      ['tc', 'qdisc', 'add', 'dev', 'veth0', 'parent', `${major}:2`, 'handle', leaf, 'tbf', 'rate', '1000000bit', 'burst', '2500b', 'latency', '400ms'],
+    ]);
+    // Every step after the root is skipped once the leaf (set up last) exists: re-applying is a no-op.
+    expect(plan.apply.slice(1).map((st) => st.unless?.slice(-3))).toEqual(Array(3).fill(['veth0', leaf, 'tbf']));
+    expect(plan.revert.map((st) => st.run)).toEqual([['tc', 'qdisc', 'del', 'dev', 'veth0', 'root', 'handle', h]]);
+    expect(plan.needs).toEqual({ qdiscs: ['htb', 'tbf'], devices: ['veth0'] });
+    expect(plan.summary).toBe('bandwidth 1000000bit/s on veth0 egress (tc tbf under htb, burst 2500 bytes, latency 400ms)');
+  });
+
+  it('bandwidth spares the control connection and every --spare: filtered to the unlimited class', () => {
+    const spare = ['10.0.0.9:9100', '10.1.0.0/16'].map(parseSpare);
+    const plan = planFault({ kind: 'bandwidth', rateBytesPerS: 1000, dev: 'eth0', spare }, 'bw2', { dev: 'eth0', control: { peerIp: '10.0.0.1', localPort: 22 } });
+    const h = tcHandle('bw2');
+    const filters = plan.apply.filter((st) => st.run[1] === 'filter').map((st) => st.run);
+    const u32 = (...sel: string[]) => ['tc', 'filter', 'add', 'dev', 'eth0', 'parent', h, 'protocol', 'ip', 'prio', '1', 'u32', ...sel, 'flowid', `${h.slice(0, -1)}:1`];
+    expect(filters).toEqual([
+      u32('match', 'ip', 'dst', '10.0.0.1/32', 'match', 'ip', 'protocol', '6', '0xff', 'match', 'ip', 'sport', '22', '0xffff'),
+      u32('match', 'ip', 'dst', '10.0.0.9/32', 'match', 'ip', 'dport', '9100', '0xffff'),
+      u32('match', 'ip', 'dst', '10.0.0.9/32', 'match', 'ip', 'sport', '9100', '0xffff'),
+      u32('match', 'ip', 'dst', '10.1.0.0/16'),
+    ]);
+    // A tiny rate still has a bucket of one full packet.
+    expect(plan.apply.at(-1)?.run.slice(-6)).toEqual(['rate', '8000bit', 'burst', '1600b', 'latency', '400ms']);
+    expect(plan.summary).toMatch(/, sparing the control connection, 10\.0\.0\.9:9100, 10\.1\.0\.0\/16$/);
+  });
+
+  it('--spare takes HOST, CIDR or HOST:PORT and refuses anything else', () => {
+    expect(parseSpare('10.0.0.9')).toEqual({ host: '10.0.0.9' });
+    expect(parseSpare('10.0.0.9:22')).toEqual({ host: '10.0.0.9', port: 22 });
+    expect(() => parseSpare('10.0.0.9:0')).toThrow(/0 is not a port/);
+    expect(() => parseSpare('bastion:22')).toThrow(/--spare bastion is not an IPv4 address or CIDR/);
+    expect(() => parseSpare('10.0.0.9:99999')).toThrow(/99999 is not a port/);
   });
 
   it('iptables loss: own chains, jumps tagged ringside:<id>, statistic match, exact inverse in reverse order', () => {

@@ -5,10 +5,11 @@
  * `tc qdisc show` on every host are byte-identical to before, and a foreign rule and a foreign
  * qdisc survive.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 import { createLab, type Lab, type LabHost, labUnavailable, netemInKernel } from './lab.js';
 
+const execFileAsync = promisify(execFile);
 const why = labUnavailable();
 if (why) process.stderr.write(`chaos netns tests skipped: ${why}\n`);
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -40,6 +42,12 @@ describe.skipIf(why !== null)('chaos on network namespaces with real Serf agents
   /** Starts the CLI in the background (to interrupt or kill it). */
   function startCli(args: string[]): ChildProcess {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
+    return child;
+  }
+  /** Starts any process in the background; afterAll kills it if the test did not. */
+  function startProcess(command: string, args: string[]): ChildProcess {
+    const child = spawn(command, args, { stdio: 'ignore' });
     started.push(child);
     return child;
   }
@@ -166,16 +174,67 @@ describe.skipIf(why !== null)('chaos on network namespaces with real Serf agents
     await waitFor(() => status(a, d.name) === 'alive', { timeoutMs: 90_000, what: 'the isolated host to rejoin' });
   });
 
-  it('bandwidth (tbf) on a real device: re-applying the same id is idempotent, heal restores the qdiscs', async () => {
+  it('bandwidth (tbf under htb) on a real device: re-applying the same id is idempotent, heal restores the qdiscs', async () => {
     const b = lab.hosts[1] as LabHost;
     const args = ['chaos', 'bandwidth', '--rate', '1mbit', '--dev', 'eth0', '--id', 'bwtest1', ...on([b]), ...common(), '--detach', '--json'];
     expect((await runCli(args)).code).toBe(0);
-    const shaped = lab.sh(b.ns, ['tc', 'qdisc', 'show', 'dev', 'eth0']);
-    expect(shaped).toMatch(/^qdisc tbf 52[0-9a-f]{2}: root refcnt \d+ rate 1Mbit/m);
+    const shaped = lab.sh(b.ns, ['tc', 'qdisc', 'show', 'dev', 'eth0']) + lab.sh(b.ns, ['tc', 'class', 'show', 'dev', 'eth0']);
+    expect(shaped).toMatch(/^qdisc htb (52[0-9a-f]{2}): root refcnt \d+ r2q \d+ default 0x2 /m);
+    expect(shaped).toMatch(/^class htb 52[0-9a-f]{2}:2 root leaf 53[0-9a-f]{2}: prio 0 rate 100Gbit /m);
+    expect(shaped).toMatch(/^qdisc tbf 53[0-9a-f]{2}: parent 52[0-9a-f]{2}:2 rate 1Mbit burst 2500b lat 400ms/m);
     const again = await runCli(args);
     expect(again.code, again.stderr).toBe(0);
-    expect(lab.sh(b.ns, ['tc', 'qdisc', 'show', 'dev', 'eth0'])).toBe(shaped);
+    expect(lab.sh(b.ns, ['tc', 'qdisc', 'show', 'dev', 'eth0']) + lab.sh(b.ns, ['tc', 'class', 'show', 'dev', 'eth0'])).toBe(shaped);
     expect((await runCli(['chaos', 'heal', '--id', 'bwtest1', '--journal', journal])).code).toBe(0);
+    expect(lab.snapshot()).toEqual(before);
+  });
+
+  it('bandwidth spares the SSH control connection: SSH round trips stay within 2x of unlimited while a bulk transfer from the host is held near 1 mbit', async () => {
+    const ssh = lab.ssh as NonNullable<Lab['ssh']>;
+    const d = lab.hosts[3] as LabHost;
+    const sshArgs = ['--on', ssh.target, ...ssh.options.flatMap((o) => ['--ssh-option', o])];
+    const sshRoundTripMs = async (): Promise<number> => {
+      const t0 = performance.now();
+      const r = await execFileAsync('ssh', [...ssh.options.flatMap((o) => ['-o', o]), '-o', 'BatchMode=yes', `root@${d.ip}`, 'true']);
+      expect(r.stderr).toBe('');
+      return performance.now() - t0;
+    };
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+    const unlimited: number[] = [];
+    for (let i = 0; i < 5; i++) unlimited.push(await sshRoundTripMs());
+
+    // The operator's side of the bulk transfer: a TCP server on the bridge, counting what arrives.
+    const arrivals: Array<[number, number]> = [];
+    const server = createServer((socket) => socket.on('data', (chunk: Buffer) => arrivals.push([performance.now(), chunk.length])));
+    await new Promise<void>((resolve) => server.listen(0, lab.bridgeIp, resolve));
+    const port = (server.address() as AddressInfo).port;
+    const BULK = 600_000;
+    let sender: ChildProcess | undefined;
+    try {
+      const r = await runCli(['chaos', 'bandwidth', '--rate', '1mbit', '--dev', 'eth0', '--id', 'bwspare', ...sshArgs, ...common(), '--detach', '--duration', '5m', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).hosts[0].summary).toMatch(/sparing the control connection$/);
+      sender = startProcess('ip', ['netns', 'exec', d.ns, process.execPath, '-e', `require('net').connect(${port}, '${lab.bridgeIp}', function () { this.end(Buffer.alloc(${BULK})); })`]);
+      await waitFor(() => arrivals.length > 0, { timeoutMs: 10_000, what: 'the bulk transfer to start' });
+      const limited: number[] = [];
+      for (let i = 0; i < 5; i++) limited.push(await sshRoundTripMs());
+      const received = () => arrivals.reduce((sum, [, n]) => sum + n, 0);
+      // Still sending: the round trips above were measured while the limited class was saturated.
+      expect(received()).toBeLessThan(BULK);
+      await waitFor(() => received() === BULK, { timeoutMs: 30_000, what: 'the bulk transfer to arrive' });
+      const [first] = arrivals[0] as [number, number];
+      const [last] = arrivals.at(-1) as [number, number];
+      const mbit = (BULK * 8) / ((last - first) / 1000) / 1e6;
+      process.stderr.write(`bandwidth 1mbit with the SSH control connection spared: bulk ${mbit.toFixed(3)} mbit/s; ssh round trip median ${median(unlimited).toFixed(0)} ms unlimited, ${median(limited).toFixed(0)} ms while limited\n`);
+      expect(mbit).toBeGreaterThan(0.8);
+      expect(mbit).toBeLessThan(1.2);
+      expect(median(limited)).toBeLessThanOrEqual(2 * median(unlimited));
+    } finally {
+      if (sender?.pid !== undefined && sender.exitCode === null) sender.kill('SIGKILL');
+      server.close();
+      const heal = await runCli(['chaos', 'heal', '--id', 'bwspare', '--journal', journal]);
+      expect(heal.code, heal.stderr).toBe(0);
+    }
     expect(lab.snapshot()).toEqual(before);
   });
 

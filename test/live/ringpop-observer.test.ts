@@ -186,7 +186,10 @@ describe('watch: a frozen node (SIGSTOP) is suspected, then refutes', () => {
       // ringside may hear the refutation (from the frozen node itself) before node 0 does.
       const after = await waitFor(async () => (await ownView(cluster.nodes[0]!)).find((m) => m.addr === frozen.address && m.nativeStatus === 'alive'), { timeoutMs: 30_000, what: 'node 0 to hear the refutation' });
       expect(after.incarnation).toBeGreaterThan(before);
-      expect(alive.incarnation).toBe(after.incarnation);
+      // The refutation ringside reported raised the incarnation; node 0 holds it or a later one (a
+      // node suspected again just after it resumed refutes twice: a loaded CI run saw 201 ms apart).
+      expect(alive.incarnation).toBeGreaterThan(before);
+      expect(alive.incarnation).toBeLessThanOrEqual(after.incarnation);
       console.log(`ringpop SIGSTOP: watch reported suspect ${suspect.receivedAt - stoppedAt} ms after the freeze, the refutation ${alive.receivedAt - suspect.receivedAt} ms after suspect`);
       await onlyClusterAddresses();
     } finally {
