@@ -4,14 +4,17 @@
  * fails, everything already applied is reverted before the error is reported.
  */
 import { randomBytes } from 'node:crypto';
-import { checkHost, defaultDevice } from './capabilities.js';
+import { RingsideError } from '../src/errors.js';
+import { checkHost, checkJournalDir, checkPrivilege, checkTools, defaultDevice, detectFirewall, type FirewallFacts } from './capabilities.js';
 import { deadmanArgv, disarmArgv } from './deadman.js';
 import { runSteps } from './executors/steps.js';
 import type { Executor } from './executors/types.js';
 import { planFault } from './faults/plan.js';
-import { type FaultSpec, deviceOf, usesTc } from './faults/spec.js';
+import { type FaultSpec, deviceOf, usesFilter, usesTc } from './faults/spec.js';
+import { familyOf } from './faults/match.js';
 import { tcHandle } from './faults/tc.js';
-import type { FaultPlan, Step } from './faults/types.js';
+import { ANY } from './faults/topology.js';
+import type { FaultPlan, Firewall, Step } from './faults/types.js';
 import { DEFAULT_HOST_JOURNAL_DIR, type HostRecord, JOURNAL_KIND, JOURNAL_VERSION, type JournalRecord, defaultJournalDir, hostJournalPaths, hostWriteArgv, removeJournal, writeJournal } from './journal.js';
 import { revertHosts } from './revert.js';
 
@@ -33,6 +36,8 @@ export interface ApplyOptions {
   journalDir?: string;
   hostJournalDir?: string;
   dryRun?: boolean;
+  /** The packet filter to use (default: iptables where it works, else nft). */
+  firewall?: Firewall;
   now?: () => number;
 }
 
@@ -44,6 +49,8 @@ export interface HostApplied {
   revert: Step[];
   /** How the executor runs an argv (for showing dry-run commands exactly). */
   wrap: (argv: readonly string[]) => string[];
+  /** What filters packets there, for filter faults: `iptables (nf_tables)`, `nft (no iptables)`. */
+  firewall?: string;
 }
 
 export interface Applied {
@@ -58,6 +65,8 @@ export interface Applied {
   detached: boolean;
   journalDir: string;
   hosts: HostApplied[];
+  /** What the operator should know before trusting the fault (one line each). */
+  warnings: string[];
 }
 
 export function newFaultId(): string {
@@ -67,6 +76,7 @@ export function newFaultId(): string {
 interface HostWork {
   executor: Executor;
   plan: FaultPlan;
+  firewall?: FirewallFacts;
   record: HostRecord;
   setup: Step[];
 }
@@ -79,14 +89,26 @@ function deadmanDelay(o: ApplyOptions): number | null {
 
 async function planHost(o: ApplyOptions, id: string, executor: Executor, deadmanMs: number | null, hostDir: string): Promise<HostWork> {
   const dev = usesTc(o.spec) ? (deviceOf(o.spec) ?? (await defaultDevice(executor))) : undefined;
+  const firewall = usesFilter(o.spec) ? await detectFirewall(executor, o.firewall) : undefined;
   const control = await executor.control();
-  const plan = planFault(o.spec, id, { ...(dev !== undefined ? { dev } : {}), ...(control ? { control } : {}) });
+  const plan = planFault(o.spec, id, { ...(dev !== undefined ? { dev } : {}), ...(control ? { control } : {}), ...(firewall ? { firewall: firewall.firewall, ipv6: firewall.ipv6 } : {}) });
   const { journalFile, pidFile } = hostJournalPaths(hostDir, id, executor.name);
   const revert: Step[] = [...plan.revert];
   // A re-apply replaces the timer of the earlier apply (never two timers for one fault).
   const setup: Step[] = [{ run: disarmArgv(pidFile, id) }, ...(deadmanMs === null ? [] : [{ run: deadmanArgv({ id, delayMs: deadmanMs, revert, pidFile, journalFile }) }])];
   const record: HostRecord = { on: executor.name, journalFile, pidFile, revert, summary: plan.summary, deadman: deadmanMs !== null };
-  return { executor, plan, record, setup };
+  return { executor, plan, record, setup, ...(firewall ? { firewall } : {}) };
+}
+
+/**
+ * A partition naming IPv4 addresses only, on a host with a global IPv6 address: the cluster may
+ * still talk over IPv6, and then the partition silently did not happen.
+ */
+function dualStackWarning(spec: FaultSpec, w: HostWork): string[] {
+  if (spec.kind !== 'partition' || !w.firewall?.ipv6Global) return [];
+  const named = spec.cuts.flatMap((c) => [...c.from, ...c.to]).filter((a) => a !== ANY);
+  if (named.some((a) => familyOf(a) === 'ipv6')) return [];
+  return [`${w.executor.name} has a global IPv6 address and the partition names IPv4 addresses only: traffic between the groups over IPv6 is not cut (list each host's IPv6 address in its group too)`];
 }
 
 export async function applyFault(o: ApplyOptions): Promise<Applied> {
@@ -95,6 +117,16 @@ export async function applyFault(o: ApplyOptions): Promise<Applied> {
   const journalDir = o.journalDir ?? defaultJournalDir();
   const hostDir = o.hostJournalDir ?? DEFAULT_HOST_JOURNAL_DIR;
   const deadmanMs = deadmanDelay(o);
+  // Privilege first: everything after it (the default device, the firewall) is read with it.
+  const programs = ['sh', ...(deadmanMs !== null ? ['setsid'] : []), ...(usesTc(o.spec) ? ['tc'] : []), ...(usesFilter(o.spec) ? [o.firewall ?? 'iptables or nft'] : [])];
+  if (!o.dryRun) {
+    const tools = [...(deadmanMs !== null ? ['setsid'] : []), ...(usesTc(o.spec) ? ['ip', 'tc'] : [])];
+    for (const executor of o.on) {
+      await checkPrivilege(executor, programs);
+      await checkTools(executor, tools);
+      await checkJournalDir(executor, hostDir);
+    }
+  }
   const work: HostWork[] = [];
   for (const executor of o.on) work.push(await planHost(o, id, executor, deadmanMs, hostDir));
   const first = work[0]?.plan;
@@ -117,7 +149,9 @@ export async function applyFault(o: ApplyOptions): Promise<Applied> {
       apply: [{ run: hostWriteArgv(hostDir, w.record.journalFile) }, ...w.setup, ...w.plan.apply],
       revert: [{ run: disarmArgv(w.record.pidFile, id) }, ...w.plan.revert, { run: ['rm', '-f', w.record.journalFile] }],
       wrap: (argv) => w.executor.wrap(argv),
+      ...(w.firewall ? { firewall: w.firewall.label } : {}),
     })),
+    warnings: work.flatMap((w) => dualStackWarning(o.spec, w)),
   });
   if (o.dryRun) return result(true, startMs);
 
@@ -147,7 +181,7 @@ export async function applyFault(o: ApplyOptions): Promise<Applied> {
       started.push(w);
       const hostCopy = JSON.stringify({ ...record, hosts: [w.record] }, null, 2);
       const written = await w.executor.run(hostWriteArgv(hostDir, w.record.journalFile), { input: hostCopy });
-      if (written.code !== 0) throw new Error(`cannot write the journal on ${w.executor.name}: ${written.stderr.trim()}`);
+      if (written.code !== 0) throw new RingsideError('RS_CHAOS_FAILED', `cannot write the journal on ${w.executor.name}: ${written.stderr.trim().split('\n')[0] ?? ''}`, 'nothing was left behind; check the host journal directory (--host-journal)');
       await runSteps(w.executor, w.setup);
       await runSteps(w.executor, w.plan.apply);
     }

@@ -1,10 +1,9 @@
 /** Active faults: from the local journal (pure reading), optionally checked on the hosts. */
 import { isAlive } from '../src/sandbox/processes.js';
 import { parseExecutor } from './executors/parse.js';
-import { IPTABLES } from './faults/iptables.js';
-import { type JournalRecord, defaultJournalDir, readJournals } from './journal.js';
-import { findRingsideState } from './recover.js';
 import { chainName } from './faults/iptables.js';
+import { type JournalRecord, defaultJournalDir, readJournals } from './journal.js';
+import { findRingsideState, readStateText } from './recover.js';
 import { tcHandle } from './faults/tc.js';
 
 /** What the dashboard shows for each fault in place (local journal only). */
@@ -42,15 +41,14 @@ export interface FaultStatus extends ActiveFault {
   hosts: Array<{ on: string; present: boolean | null; error?: string }>;
 }
 
-/** Checks on a host whether the fault's chains or qdisc are there. */
+/** Checks on a host whether the fault's chains (iptables, ip6tables or nft) or qdisc are there. */
 async function presentOn(record: JournalRecord, on: string): Promise<{ present: boolean | null; error?: string }> {
   try {
     const executor = parseExecutor(on, { sshOptions: record.sshOptions });
-    const save = await executor.run([...IPTABLES, '-S']);
-    const tc = await executor.run(['tc', 'qdisc', 'show']);
-    const found = findRingsideState(save.stdout, tc.stdout);
+    const found = findRingsideState(await readStateText(executor));
     const chains = [chainName(record.id, 'INPUT'), chainName(record.id, 'OUTPUT')];
-    return { present: found.chains.some((c) => chains.includes(c)) || found.qdiscs.some((q) => q.handle === tcHandle(record.id)) };
+    const all = [...found.chains, ...found.chains6, ...(found.nftChains ?? [])];
+    return { present: all.some((c) => chains.includes(c)) || found.qdiscs.some((q) => q.handle === tcHandle(record.id)) };
   } catch (error) {
     return { present: null, error: error instanceof Error ? error.message : String(error) };
   }

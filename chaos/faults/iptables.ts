@@ -1,17 +1,25 @@
 /**
  * ringside's iptables chains (pure argv builders). A fault owns two chains, `RINGSIDE-<id>-I`
- * (jumped to from INPUT) and `RINGSIDE-<id>-O` (from OUTPUT); the jumps carry the comment
- * `ringside:<id>`. Nothing else on the host is touched: no flush of built-in chains, no policy
- * change, so foreign rules survive. Apply is idempotent (create the chain unless it exists, flush
- * and refill it, insert the jump unless present); revert removes exactly what apply added.
+ * (jumped to from INPUT) and `RINGSIDE-<id>-O` (from OUTPUT), in iptables for IPv4 rules and in
+ * ip6tables for IPv6 ones (a rule without an address goes in both on a host with IPv6); the jumps
+ * carry the comment `ringside:<id>`. Nothing else on the host is touched: no flush of built-in
+ * chains, no policy change, so foreign rules survive. Apply is idempotent (create the chain unless
+ * it exists, flush and refill it, insert the jump unless present); revert removes exactly what
+ * apply added.
  */
+import { type FilterRule, HOOKS, type Hook, iptablesArgs, ruleFamilies } from './filter.js';
+import type { Family } from './match.js';
 import { CHAIN_PREFIX, type ControlPath, type HostPlan, type Step, TAG_PREFIX } from './types.js';
+
+export { HOOKS, type Hook } from './filter.js';
 
 /** `-w 5`: wait for the xtables lock instead of failing when another tool holds it. */
 export const IPTABLES = ['iptables', '-w', '5'] as const;
+export const IP6TABLES = ['ip6tables', '-w', '5'] as const;
 
-export type Hook = 'INPUT' | 'OUTPUT';
-export const HOOKS: readonly Hook[] = ['INPUT', 'OUTPUT'];
+export function iptablesOf(family: Family): readonly string[] {
+  return family === 'ipv6' ? IP6TABLES : IPTABLES;
+}
 
 export function chainName(id: string, hook: Hook): string {
   return `${CHAIN_PREFIX}${id}-${hook === 'INPUT' ? 'I' : 'O'}`;
@@ -21,20 +29,13 @@ export function tagOf(id: string): string {
   return `${TAG_PREFIX}${id}`;
 }
 
-/** One rule inside a fault's chain: match arguments and the verdict. */
-export interface ChainRule {
-  hook: Hook;
-  match: string[];
-  verdict: 'DROP' | 'RETURN';
-}
-
 /** Rules that let the executor's control connection (e.g. SSH) through every fault. */
-export function controlRules(control: ControlPath | undefined): ChainRule[] {
+export function controlRules(control: ControlPath | undefined): FilterRule[] {
   if (!control) return [];
   const port = String(control.localPort);
   return [
-    { hook: 'INPUT', match: ['-p', 'tcp', '-s', control.peerIp, '--dport', port], verdict: 'RETURN' },
-    { hook: 'OUTPUT', match: ['-p', 'tcp', '-d', control.peerIp, '--sport', port], verdict: 'RETURN' },
+    { hook: 'INPUT', src: control.peerIp, protocol: 'tcp', dports: [port], verdict: 'accept' },
+    { hook: 'OUTPUT', dst: control.peerIp, protocol: 'tcp', sport: port, verdict: 'accept' },
   ];
 }
 
@@ -43,47 +44,50 @@ function jump(id: string, hook: Hook): string[] {
 }
 
 /** Steps that add a jump to `chain` from `hook`, idempotently. */
-function jumpSteps(id: string, hook: Hook): { apply: Step; revert: Step } {
+function jumpSteps(tool: readonly string[], id: string, hook: Hook): { apply: Step; revert: Step } {
   return {
-    apply: { unless: [...IPTABLES, '-C', ...jump(id, hook)], run: [...IPTABLES, '-I', hook, '1', ...jump(id, hook).slice(1)] },
-    revert: { onlyIf: [...IPTABLES, '-C', ...jump(id, hook)], run: [...IPTABLES, '-D', ...jump(id, hook)], repeat: true },
+    apply: { unless: [...tool, '-C', ...jump(id, hook)], run: [...tool, '-I', hook, '1', ...jump(id, hook).slice(1)] },
+    revert: { onlyIf: [...tool, '-C', ...jump(id, hook)], run: [...tool, '-D', ...jump(id, hook)], repeat: true },
   };
 }
 
 /** Steps that remove a chain of ours if it exists (used by revert and by recover). */
-export function removeChainSteps(chain: string): Step[] {
+export function removeChainSteps(chain: string, tool: readonly string[] = IPTABLES): Step[] {
   return [
-    { onlyIf: [...IPTABLES, '-S', chain], run: [...IPTABLES, '-F', chain] },
-    { onlyIf: [...IPTABLES, '-S', chain], run: [...IPTABLES, '-X', chain] },
+    { onlyIf: [...tool, '-S', chain], run: [...tool, '-F', chain] },
+    { onlyIf: [...tool, '-S', chain], run: [...tool, '-X', chain] },
   ];
 }
 
 /** Steps that remove one jump rule of ours as `iptables -S` printed it (recover). */
-export function removeJumpStep(hook: string, comment: string, chain: string): Step {
+export function removeJumpStep(hook: string, comment: string, chain: string, tool: readonly string[] = IPTABLES): Step {
   const rule = [hook, '-m', 'comment', '--comment', comment, '-j', chain];
-  return { onlyIf: [...IPTABLES, '-C', ...rule], run: [...IPTABLES, '-D', ...rule], repeat: true };
+  return { onlyIf: [...tool, '-C', ...rule], run: [...tool, '-D', ...rule], repeat: true };
 }
 
 /**
- * The plan for a fault made of iptables rules. Control rules come first, so the executor's own
- * connection is never dropped.
+ * The plan for a fault made of filter rules, in the families given (`['ipv4']` on a host without
+ * IPv6). Control rules come first, so the executor's own connection is never dropped.
  */
-export function planChains(id: string, rules: readonly ChainRule[], control?: ControlPath): HostPlan {
+export function planChains(id: string, rules: readonly FilterRule[], control?: ControlPath, families: readonly Family[] = ['ipv4']): HostPlan {
   const all = [...controlRules(control), ...rules];
   const apply: Step[] = [];
   const revert: Step[] = [];
-  for (const hook of HOOKS) {
-    const mine = all.filter((r) => r.hook === hook);
-    // A hook with only control rules needs no chain.
-    if (!mine.some((r) => r.verdict === 'DROP')) continue;
-    const chain = chainName(id, hook);
-    apply.push({ unless: [...IPTABLES, '-S', chain], run: [...IPTABLES, '-N', chain] });
-    apply.push({ run: [...IPTABLES, '-F', chain] });
-    for (const rule of mine) apply.push({ run: [...IPTABLES, '-A', chain, ...rule.match, '-j', rule.verdict] });
-    const j = jumpSteps(id, hook);
-    apply.push(j.apply);
-    // Revert in reverse: the jump first (traffic flows again at once), then the chain.
-    revert.unshift(j.revert, ...removeChainSteps(chain));
+  for (const family of families) {
+    const tool = iptablesOf(family);
+    for (const hook of HOOKS) {
+      const mine = all.filter((r) => r.hook === hook && ruleFamilies(r).includes(family));
+      // A hook with only control rules needs no chain.
+      if (!mine.some((r) => r.verdict === 'drop')) continue;
+      const chain = chainName(id, hook);
+      apply.push({ unless: [...tool, '-S', chain], run: [...tool, '-N', chain] });
+      apply.push({ run: [...tool, '-F', chain] });
+      for (const rule of mine) apply.push({ run: [...tool, '-A', chain, ...iptablesArgs(rule, family)] });
+      const j = jumpSteps(tool, id, hook);
+      apply.push(j.apply);
+      // Revert in reverse: the jump first (traffic flows again at once), then the chain.
+      revert.unshift(j.revert, ...removeChainSteps(chain, tool));
+    }
   }
   return { apply, revert };
 }

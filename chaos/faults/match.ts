@@ -1,8 +1,9 @@
 /**
  * Which packets a fault acts on: destination (or source) hosts and CIDRs, ports, protocol, and
  * gossip presets. Pure: turns a target into iptables match arguments and tc u32 selectors.
- * IPv4 only; names are refused (iptables resolves a name once, so its inverse would not be exact).
+ * IPv4 and IPv6; names are refused (iptables resolves a name once, so its inverse would not be exact).
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { usageError } from '../../src/errors.js';
 
 export const PROTOCOLS = ['tcp', 'udp', 'icmp', 'all'] as const;
@@ -14,7 +15,7 @@ export type GossipPreset = (typeof GOSSIP_PRESETS)[number];
 export const DEFAULT_GOSSIP_PORT = 7946;
 
 export interface Target {
-  /** Remote hosts or CIDRs (IPv4). Empty: any host. */
+  /** Remote hosts or CIDRs (IPv4 or IPv6). Empty: any host. */
   hosts: string[];
   /** Ports (or `LOW:HIGH` ranges) of the receiving side. Empty: any port. */
   ports: string[];
@@ -23,14 +24,32 @@ export interface Target {
 
 export const ANY_TARGET: Target = { hosts: [], ports: [], protocol: 'all' };
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export type Family = 'ipv4' | 'ipv6';
 
-/** `10.0.0.1` or `10.0.0.0/24`; throws a usage error otherwise. */
+/** The family of an address or CIDR this module has parsed. */
+export function familyOf(address: string): Family {
+  return address.includes(':') ? 'ipv6' : 'ipv4';
+}
+
+/**
+ * `10.0.0.1`, `10.0.0.0/24`, `fd00::1`, `[fd00::1]` or `fd00::/64`; throws a usage error
+ * otherwise. IPv6 comes back without brackets.
+ */
 export function parseCidr(text: string, flag = 'to'): string {
-  const [ip, bits, extra] = text.split('/');
-  const ok = extra === undefined && ip !== undefined && IPV4.test(ip) && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
-  if (!ok) throw usageError(`--${flag} ${text} is not an IPv4 address or CIDR`, 'give addresses such as 10.0.0.5 or 10.0.0.0/24 (names are not resolved)');
-  return text;
+  const bare = /^\[[^\]]+\](\/\d+)?$/.test(text) ? text.replace(/^\[([^\]]+)\]/, '$1') : text;
+  const [ip, bits, extra] = bare.split('/');
+  const max = ip !== undefined && isIPv6(ip) ? 128 : 32;
+  const ok = extra === undefined && ip !== undefined && (isIPv4(ip) || isIPv6(ip)) && !ip.includes('%') && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max));
+  if (!ok) throw usageError(`--${flag} ${text} is not an IP address or CIDR`, 'give addresses such as 10.0.0.5, 10.0.0.0/24 or fd00::5 (names are not resolved)');
+  return bare;
+}
+
+/** `HOST:PORT` or `[IPV6]:PORT` split, or null when the text carries no port. */
+function splitPort(text: string): { host: string; port: string } | null {
+  const bracketed = /^(\[[^\]]+\]):(\d+(?::\d+)?)$/.exec(text);
+  if (bracketed) return { host: bracketed[1] as string, port: bracketed[2] as string };
+  const m = /^([^:]+):(\d+(?::\d+)?)$/.exec(text);
+  return m ? { host: m[1] as string, port: m[2] as string } : null;
 }
 
 /** A port `7946` or a range `7000:7999`. */
@@ -48,12 +67,12 @@ export function parseProtocol(text: string): Protocol {
 }
 
 /**
- * `HOST`, `HOST:PORT` or `CIDR` (from `--to`): hosts and ports of a target. Ports given this way
- * join the target's port list.
+ * `HOST`, `HOST:PORT`, `[IPV6]:PORT` or `CIDR` (from `--to`): hosts and ports of a target. Ports
+ * given this way join the target's port list.
  */
 export function parseDestination(text: string): { host: string; port?: string } {
-  const m = /^([^:]+):(\d+(?::\d+)?)$/.exec(text);
-  if (m) return { host: parseCidr(m[1] as string), port: parsePort(m[2] as string, 'to') };
+  const m = splitPort(text);
+  if (m) return { host: parseCidr(m.host), port: parsePort(m.port, 'to') };
   return { host: parseCidr(text) };
 }
 
@@ -63,14 +82,21 @@ export interface Spare {
   port?: number;
 }
 
-/** `HOST`, `CIDR` or `HOST:PORT` (from `--spare`). */
+/** `HOST`, `CIDR`, `HOST:PORT` or `[IPV6]:PORT` (from `--spare`). */
 export function parseSpare(text: string): Spare {
-  const m = /^([^:]+):(\d+)$/.exec(text);
-  const host = parseCidr(m ? (m[1] as string) : text, 'spare');
+  const m = splitPort(text);
+  const host = parseCidr(m ? m.host : text, 'spare');
   if (!m) return { host };
-  const port = Number(m[2]);
+  if (!/^\d+$/.test(m.port)) throw usageError(`--spare ${text}: ${m.port} is not a port`, 'give HOST, CIDR or HOST:PORT, e.g. 10.0.0.9:9100');
+  const port = Number(m.port);
   if (port < 1 || port > 65535) throw usageError(`--spare ${text}: ${port} is not a port`, 'give HOST, CIDR or HOST:PORT, e.g. 10.0.0.9:9100');
   return { host, port };
+}
+
+/** u32 words for a destination address: `match ip dst A/32` or `match ip6 dst A/128`. */
+function u32Dst(host: string): string[] {
+  const v6 = familyOf(host) === 'ipv6';
+  return ['match', v6 ? 'ip6' : 'ip', 'dst', host.includes('/') ? host : `${host}/${v6 ? 128 : 32}`];
 }
 
 /**
@@ -79,11 +105,12 @@ export function parseSpare(text: string): Spare {
  */
 export function spareSelectors(spares: readonly Spare[]): string[][] {
   return spares.flatMap(({ host, port }) => {
-    const dst = ['match', 'ip', 'dst', host.includes('/') ? host : `${host}/32`];
+    const dst = u32Dst(host);
+    const ip = dst[1] as string;
     if (port === undefined) return [dst];
     return [
-      [...dst, 'match', 'ip', 'dport', String(port), '0xffff'],
-      [...dst, 'match', 'ip', 'sport', String(port), '0xffff'],
+      [...dst, 'match', ip, 'dport', String(port), '0xffff'],
+      [...dst, 'match', ip, 'sport', String(port), '0xffff'],
     ];
   });
 }
@@ -99,10 +126,24 @@ function protocolsOf(target: Target): Array<Exclude<Protocol, 'all'> | null> {
   return target.ports.length > 0 ? ['tcp', 'udp'] : [null];
 }
 
-function portArgs(ports: string[]): string[] {
-  if (ports.length === 0) return [];
-  if (ports.length === 1) return ['--dport', ports[0] as string];
-  return ['-m', 'multiport', '--dports', ports.join(',')];
+/** What one filter rule matches of a target: a remote host (or any), a protocol, ports. */
+export interface PacketMatch {
+  host?: string;
+  protocol?: Exclude<Protocol, 'all'>;
+  ports: string[];
+}
+
+/** A target as packet matches, one per rule (a host and a protocol each). */
+export function packetMatches(target: Target): PacketMatch[] {
+  if (target.protocol === 'icmp' && target.ports.length > 0) throw usageError('icmp has no ports', 'drop --port or choose --protocol tcp|udp');
+  const hosts: Array<string | undefined> = target.hosts.length > 0 ? target.hosts : [undefined];
+  return hosts.flatMap((host) =>
+    protocolsOf(target).map((protocol) => ({
+      ...(host !== undefined ? { host } : {}),
+      ...(protocol !== null ? { protocol } : {}),
+      ports: protocol === 'icmp' ? [] : target.ports,
+    })),
+  );
 }
 
 /**
@@ -111,25 +152,20 @@ function portArgs(ports: string[]): string[] {
  * always the receiving side's port (`--dport`), which for gossip is the gossip port both ways.
  */
 export function iptablesMatches(target: Target, direction: 'in' | 'out'): string[][] {
-  if (target.protocol === 'icmp' && target.ports.length > 0) throw usageError('icmp has no ports', 'drop --port or choose --protocol tcp|udp');
-  const hostFlag = direction === 'out' ? '-d' : '-s';
-  const hosts: Array<string | null> = target.hosts.length > 0 ? target.hosts : [null];
-  const rules: string[][] = [];
-  for (const host of hosts) {
-    for (const protocol of protocolsOf(target)) {
-      rules.push([
-        ...(host !== null ? [hostFlag, host] : []),
-        ...(protocol !== null ? ['-p', protocol] : []),
-        ...(protocol === 'icmp' ? [] : portArgs(target.ports)),
-      ]);
-    }
-  }
-  return rules;
+  return packetMatches(target).map((m) => [
+    ...(m.host !== undefined ? [direction === 'out' ? '-d' : '-s', m.host] : []),
+    ...(m.protocol !== undefined ? ['-p', m.protocol] : []),
+    ...(m.ports.length === 1 ? ['--dport', m.ports[0] as string] : m.ports.length > 1 ? ['-m', 'multiport', '--dports', m.ports.join(',')] : []),
+  ]);
 }
 
 const IP_PROTOCOL_NUMBER = { tcp: '6', udp: '17', icmp: '1' } as const;
 
-/** tc u32 selectors (egress: destination host and port), one array per filter. */
+/**
+ * tc u32 selectors (egress: destination host and port), one array per filter. A selector
+ * without a host is given for IPv4 and for IPv6 (u32 reads each family's header at its own
+ * offsets); one that matches everything is a single `match u32 0 0`.
+ */
 export function u32Matches(target: Target): string[][] {
   const hosts: Array<string | null> = target.hosts.length > 0 ? target.hosts : [null];
   const ports: Array<string | null> = target.ports.length > 0 ? target.ports : [null];
@@ -139,12 +175,17 @@ export function u32Matches(target: Target): string[][] {
     for (const port of ports) {
       if (port !== null && port.includes(':')) throw usageError(`port range ${port} cannot be shaped with tc`, 'list single ports or use --via iptables');
       for (const protocol of protocols) {
-        const sel = [
-          ...(host !== null ? ['match', 'ip', 'dst', host.includes('/') ? host : `${host}/32`] : []),
-          ...(protocol !== null ? ['match', 'ip', 'protocol', IP_PROTOCOL_NUMBER[protocol], '0xff'] : []),
-          ...(port !== null ? ['match', 'ip', 'dport', port, '0xffff'] : []),
-        ];
-        filters.push(sel.length > 0 ? sel : ['match', 'u32', '0', '0']);
+        const families = host !== null ? [familyOf(host)] : protocol !== null || port !== null ? (['ipv4', 'ipv6'] as const) : [];
+        for (const family of families) {
+          const ip = family === 'ipv6' ? 'ip6' : 'ip';
+          const number = protocol === 'icmp' && family === 'ipv6' ? '58' : protocol !== null ? IP_PROTOCOL_NUMBER[protocol] : null;
+          filters.push([
+            ...(host !== null ? u32Dst(host) : []),
+            ...(number !== null ? ['match', ip, 'protocol', number, '0xff'] : []),
+            ...(port !== null ? ['match', ip, 'dport', port, '0xffff'] : []),
+          ]);
+        }
+        if (families.length === 0) filters.push(['match', 'u32', '0', '0']);
       }
     }
   }

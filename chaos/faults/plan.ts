@@ -3,13 +3,15 @@
  * returns apply and revert steps, what the host must support, and a summary.
  */
 import { usageError } from '../../src/errors.js';
-import { type ChainRule, planChains } from './iptables.js';
-import { describeTarget, iptablesMatches, spareSelectors, u32Matches } from './match.js';
+import type { FilterRule } from './filter.js';
+import { planChains } from './iptables.js';
+import { type Family, describeTarget, familyOf, packetMatches, spareSelectors, u32Matches } from './match.js';
 import { describeNetem, netemArgs, percent } from './netem.js';
+import { planNft } from './nft.js';
 import type { BandwidthSpec, FaultSpec, LossSpec, PartitionSpec } from './spec.js';
 import { htbSteps, netemSteps, tcHandle } from './tc.js';
 import { ANY } from './topology.js';
-import { type ControlPath, type FaultPlan, isFaultId } from './types.js';
+import { type ControlPath, type FaultPlan, type Firewall, isFaultId } from './types.js';
 
 /** What the planner must know about the host. */
 export interface HostContext {
@@ -17,6 +19,24 @@ export interface HostContext {
   dev?: string;
   /** The executor's control connection, exempted from the fault. */
   control?: ControlPath;
+  /** The packet filter to write rules with: iptables (default), or nft on a host without iptables. */
+  firewall?: Firewall;
+  /** Whether the host has IPv6 (rules without an address then cover it too; default false). */
+  ipv6?: boolean;
+}
+
+/** Filter rules as the host's firewall takes them, with what the host must have for them. */
+function planFilter(id: string, rules: readonly FilterRule[], host: HostContext): Pick<FaultPlan, 'apply' | 'revert' | 'needs'> {
+  const families: Family[] = host.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4'];
+  const v6 = rules.some((r) => [r.src, r.dst].some((a) => a !== undefined && familyOf(a) === 'ipv6'));
+  if (v6 && !host.ipv6) families.push('ipv6');
+  if (host.firewall === 'nft') return { ...planNft(id, rules, host.control), needs: { firewall: 'nft' } };
+  return { ...planChains(id, rules, host.control, families), needs: { firewall: 'iptables', ...(families.includes('ipv6') ? { ipv6: true } : {}) } };
+}
+
+/** The filter's name in summaries. */
+function filterName(host: HostContext, iptablesMatch: string): string {
+  return host.firewall === 'nft' ? `nft${iptablesMatch === 'statistic' ? ' numgen random' : ''}` : `iptables${iptablesMatch ? ` ${iptablesMatch}` : ''}`;
 }
 
 export function planFault(spec: FaultSpec, id: string, host: HostContext = {}): FaultPlan {
@@ -59,24 +79,31 @@ function planNetem(id: string, kind: FaultPlan['kind'], params: Parameters<typeo
 }
 
 function planIptablesLoss(spec: LossSpec, id: string, host: HostContext): FaultPlan {
-  const probability = (spec.percent / 100).toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
   percent(spec.percent, 'loss');
   if (spec.correlationPct !== undefined) throw usageError('iptables loss has no correlation', 'drop --correlation or use --via tc');
-  const statistic = ['-m', 'statistic', '--mode', 'random', '--probability', probability];
+  const probability = spec.percent / 100;
   // Loss of a whole host is loss on its network: loopback (local agents, their RPC) is spared.
   // A loss aimed at hosts or ports applies wherever they are, loopback included (the sandbox).
   const whole = spec.target.hosts.length === 0 && spec.target.ports.length === 0;
-  const rules: ChainRule[] = [];
-  if (spec.direction !== 'in') for (const m of iptablesMatches(spec.target, 'out')) rules.push({ hook: 'OUTPUT', match: [...(whole ? ['!', '-o', 'lo'] : []), ...m, ...statistic], verdict: 'DROP' });
-  if (spec.direction !== 'out') for (const m of iptablesMatches(spec.target, 'in')) rules.push({ hook: 'INPUT', match: [...(whole ? ['!', '-i', 'lo'] : []), ...m, ...statistic], verdict: 'DROP' });
+  const rules: FilterRule[] = [];
+  const rule = (hook: FilterRule['hook'], m: ReturnType<typeof packetMatches>[number]): FilterRule => ({
+    hook,
+    ...(whole ? { notLoopback: true } : {}),
+    ...(m.host !== undefined ? (hook === 'OUTPUT' ? { dst: m.host } : { src: m.host }) : {}),
+    ...(m.protocol !== undefined ? { protocol: m.protocol } : {}),
+    ...(m.ports.length > 0 ? { dports: m.ports } : {}),
+    probability,
+    verdict: 'drop',
+  });
+  if (spec.direction !== 'in') for (const m of packetMatches(spec.target)) rules.push(rule('OUTPUT', m));
+  if (spec.direction !== 'out') for (const m of packetMatches(spec.target)) rules.push(rule('INPUT', m));
   const dir = { in: 'received', out: 'sent', both: 'sent and received' }[spec.direction];
   return {
     id,
     kind: 'loss',
-    summary: `loss ${spec.percent}% of ${describeTarget(spec.target)} ${dir}${whole ? ', loopback spared' : ''} (iptables statistic)`,
+    summary: `loss ${spec.percent}% of ${describeTarget(spec.target)} ${dir}${whole ? ', loopback spared' : ''} (${filterName(host, 'statistic')})`,
     targets: spec.target.hosts.length > 0 ? spec.target.hosts : [describeTarget(spec.target)],
-    needs: { iptables: true },
-    ...planChains(id, rules, host.control),
+    ...planFilter(id, rules, host),
   };
 }
 
@@ -100,16 +127,25 @@ function planBandwidth(spec: BandwidthSpec, id: string, host: HostContext): Faul
 }
 
 function planPartition(spec: PartitionSpec, id: string, host: HostContext): FaultPlan {
-  const rules: ChainRule[] = [];
+  const rules: FilterRule[] = [];
   for (const cut of spec.cuts) {
     for (const from of cut.from) {
       for (const to of cut.to) {
-        const addresses = [...(from === ANY ? [] : ['-s', from]), ...(to === ANY ? [] : ['-d', to])];
-        for (const m of iptablesMatches({ hosts: [], ...spec.target }, 'out')) {
+        // A cut between two addresses of different families has no packet to drop.
+        if (from !== ANY && to !== ANY && familyOf(from) !== familyOf(to)) continue;
+        for (const m of packetMatches({ hosts: [], ...spec.target })) {
           // Dropped where it arrives (as Jepsen does): a DROP in OUTPUT would make the sender's
           // sendto() fail with EPERM at once, which no real partition does (memberlist then logs
           // "Failed to send ping" and never suspects anyone). So every host of the groups needs --on.
-          rules.push({ hook: 'INPUT', match: ['!', '-i', 'lo', ...addresses, ...m], verdict: 'DROP' });
+          rules.push({
+            hook: 'INPUT',
+            notLoopback: true,
+            ...(from === ANY ? {} : { src: from }),
+            ...(to === ANY ? {} : { dst: to }),
+            ...(m.protocol !== undefined ? { protocol: m.protocol } : {}),
+            ...(m.ports.length > 0 ? { dports: m.ports } : {}),
+            verdict: 'drop',
+          });
         }
       }
     }
@@ -118,9 +154,8 @@ function planPartition(spec: PartitionSpec, id: string, host: HostContext): Faul
   return {
     id,
     kind: 'partition',
-    summary: `partition ${spec.description}${spec.target.protocol !== 'all' || spec.target.ports.length > 0 ? ` (${describeTarget({ hosts: [], ...spec.target })} only)` : ''} (iptables)`,
+    summary: `partition ${spec.description}${spec.target.protocol !== 'all' || spec.target.ports.length > 0 ? ` (${describeTarget({ hosts: [], ...spec.target })} only)` : ''} (${filterName(host, '')})`,
     targets,
-    needs: { iptables: true },
-    ...planChains(id, rules, host.control),
+    ...planFilter(id, rules, host),
   };
 }

@@ -54,3 +54,8 @@ export function deviceOf(spec: FaultSpec): string | undefined {
 export function usesTc(spec: FaultSpec): boolean {
   return spec.kind !== 'partition' && !(spec.kind === 'loss' && spec.via === 'iptables');
 }
+
+/** True when the spec writes packet filter rules (iptables, or nft on a host without it). */
+export function usesFilter(spec: FaultSpec): boolean {
+  return spec.kind === 'partition' || (spec.kind === 'loss' && spec.via === 'iptables');
+}

@@ -47,8 +47,8 @@ export function netemSteps(dev: string, handle: string, netemArgs: string[], sel
   const child = childHandle(handle);
   const major = handle.slice(0, -1);
   const filters: string[][] = [];
-  if (control) for (const sel of controlSelectors(control)) filters.push(filterArgv(dev, handle, '1', sel, `${major}:1`));
-  for (const sel of selectors.length > 0 ? selectors : [['match', 'u32', '0', '0']]) filters.push(filterArgv(dev, handle, '2', sel, `${major}:4`));
+  if (control) for (const sel of controlSelectors(control)) filters.push(filterArgv(dev, handle, 1, sel, `${major}:1`));
+  for (const sel of selectors.length > 0 ? selectors : [['match', 'u32', '0', '0']]) filters.push(filterArgv(dev, handle, 2, sel, `${major}:4`));
   // Filters first, the netem child last: the child's presence then means "all set up already".
   const children = [...filters, ['tc', 'qdisc', 'add', 'dev', dev, 'parent', `${major}:4`, 'handle', child, 'netem', ...netemArgs]];
   const steps = rootQdiscSteps(dev, handle, ['prio', 'bands', '4', 'priomap', ...PRIOMAP]);
@@ -59,8 +59,15 @@ export function netemSteps(dev: string, handle: string, netemArgs: string[], sel
 /** The default priomap of pfifo_fast/prio, so bands 1-3 carry what they always did. */
 const PRIOMAP = ['1', '2', '2', '2', '1', '2', '0', '0', '1', '1', '1', '1', '1', '1', '1', '1'];
 
-function filterArgv(dev: string, handle: string, prio: string, selector: string[], flowid: string): string[] {
-  return ['tc', 'filter', 'add', 'dev', dev, 'parent', handle, 'protocol', 'ip', 'prio', prio, 'u32', ...selector, 'flowid', flowid];
+/**
+ * One u32 filter. Its protocol follows its selector (`ip`, `ipv6`, or `all` for `match u32 0 0`),
+ * and each protocol gets its own priority (prio, prio + 10, prio + 20): tc keeps one filter
+ * list per priority and protocol.
+ */
+function filterArgv(dev: string, handle: string, prio: number, selector: string[], flowid: string): string[] {
+  const protocol = selector.includes('ip6') ? 'ipv6' : selector[1] === 'u32' ? 'all' : 'ip';
+  const offset = { ip: 0, ipv6: 10, all: 20 }[protocol];
+  return ['tc', 'filter', 'add', 'dev', dev, 'parent', handle, 'protocol', protocol, 'prio', String(prio + offset), 'u32', ...selector, 'flowid', flowid];
 }
 
 /** Guard: the leaf qdisc set up last exists (then the root, its classes and filters were already set up). */
@@ -90,7 +97,7 @@ export function htbSteps(dev: string, handle: string, limit: RateLimit, spared: 
   const children = [
     ['tc', 'class', 'add', 'dev', dev, 'parent', handle, 'classid', `${major}:1`, ...unlimited],
     ['tc', 'class', 'add', 'dev', dev, 'parent', handle, 'classid', `${major}:2`, ...unlimited],
-    ...selectors.map((sel) => filterArgv(dev, handle, '1', sel, `${major}:1`)),
+    ...selectors.map((sel) => filterArgv(dev, handle, 1, sel, `${major}:1`)),
     // The leaf last: its presence means "all set up already".
     ['tc', 'qdisc', 'add', 'dev', dev, 'parent', `${major}:2`, 'handle', leaf, 'tbf', 'rate', `${limit.rateBits}bit`, 'burst', `${limit.burstBytes}b`, 'latency', `${limit.latencyMs}ms`],
   ];
@@ -101,5 +108,7 @@ export function htbSteps(dev: string, handle: string, limit: RateLimit, spared: 
 
 /** The controller's connection as it leaves the host: to the controller, from sshd's port. */
 function controlSelectors(control: ControlPath): string[][] {
-  return [['match', 'ip', 'dst', `${control.peerIp}/32`, 'match', 'ip', 'protocol', '6', '0xff', 'match', 'ip', 'sport', String(control.localPort), '0xffff']];
+  const ip = control.peerIp.includes(':') ? 'ip6' : 'ip';
+  const dst = `${control.peerIp}/${ip === 'ip6' ? 128 : 32}`;
+  return [['match', ip, 'dst', dst, 'match', ip, 'protocol', '6', '0xff', 'match', ip, 'sport', String(control.localPort), '0xffff']];
 }

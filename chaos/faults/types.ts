@@ -29,7 +29,9 @@ export interface HostPlan {
 
 /** The tools a plan needs on the host (checked before anything is applied). */
 export interface Needs {
-  iptables?: boolean;
+  /** The packet filter the rules are written for; `ipv6`: ip6tables too. */
+  firewall?: Firewall;
+  ipv6?: boolean;
   /** tc qdisc kinds, e.g. ['netem'] or ['tbf']. */
   qdiscs?: string[];
   /** Network devices that must exist and carry no foreign root qdisc. */
@@ -48,6 +50,9 @@ export interface FaultPlan extends HostPlan {
 
 export const FAULT_KINDS = ['loss', 'delay', 'duplicate', 'reorder', 'corrupt', 'bandwidth', 'partition'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** How a host filters packets: iptables (nf_tables or legacy back end), or nft alone. */
+export type Firewall = 'iptables' | 'nft';
 
 /** The executor's own control connection, exempted from every rule (an SSH session). */
 export interface ControlPath {

@@ -33,9 +33,13 @@ export function loadScenario(nameOrPath: string): Scenario {
   return parseScenario(text, nameOrPath);
 }
 
-/** `--host NAME=ON,ADDR[,MEMBER]`, e.g. `n1=ssh:root@10.0.0.1,10.0.0.1,node-1`. */
+/**
+ * `--host NAME=ON,ADDR[+ADDR6][,MEMBER]`, e.g. `n1=ssh:root@10.0.0.1,10.0.0.1,node-1`; a
+ * dual-stack host gives both addresses (`10.0.0.1+fd00::1`).
+ */
 export function parseHostBinding(text: string): ScenarioHost {
-  const m = /^([A-Za-z0-9_-]{1,40})=([^,]+),([^,]+)(?:,([^,]+))?$/.exec(text);
-  if (!m) throw usageError(`--host ${text} is not NAME=ON,ADDR[,MEMBER]`, 'e.g. --host n1=ssh:root@10.0.0.1,10.0.0.1,node-1');
-  return { name: m[1] as string, on: m[2] as string, addr: parseCidr(m[3] as string, 'host'), member: m[4] ?? (m[1] as string) };
+  const m = /^([A-Za-z0-9_-]{1,40})=([^,]+),([^,+]+)(?:\+([^,+]+))?(?:,([^,]+))?$/.exec(text);
+  if (!m) throw usageError(`--host ${text} is not NAME=ON,ADDR[+ADDR6][,MEMBER]`, 'e.g. --host n1=ssh:root@10.0.0.1,10.0.0.1,node-1 (dual stack: 10.0.0.1+fd00::1)');
+  const addr6 = m[4] !== undefined ? parseCidr(m[4], 'host') : undefined;
+  return { name: m[1] as string, on: m[2] as string, addr: parseCidr(m[3] as string, 'host'), ...(addr6 !== undefined ? { addr6 } : {}), member: m[5] ?? (m[1] as string) };
 }

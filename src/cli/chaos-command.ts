@@ -13,10 +13,12 @@ export abstract class FaultCommand extends RingsideCommand {
       ...options,
       spec,
       onApplied: (a) => {
+        for (const w of a.warnings) process.stderr.write(`ringside: warning: ${w}\n`);
         const until = a.expiresAtMs !== null ? `reverting in ${((a.expiresAtMs - Date.now()) / 1000).toFixed(0)}s or on Ctrl-C` : 'reverting on Ctrl-C';
         process.stderr.write(`ringside: applied ${a.summary} on ${a.hosts.map((h) => h.on).join(', ')}, id ${a.id}; ${until}\n`);
       },
     });
+    if (run.ended === 'dry-run' || run.ended === 'detached') for (const w of run.warnings) process.stderr.write(`ringside: warning: ${w}\n`);
     const report = this.output(faultReport(run), flags.json ?? false, renderFault);
     if (run.revertErrors.length > 0) throw new RingsideError('RS_CHAOS_FAILED', `the fault ${run.id} was not fully reverted`, `run ringside chaos recover --on HOST (journal kept)`);
     return report;

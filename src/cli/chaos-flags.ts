@@ -22,10 +22,11 @@ export const faultFlags = {
   grace: Flags.string({ helpValue: 'D', default: '30s', description: "the hosts' dead-man timers revert at --duration + grace even if ringside is gone" }),
   deadman: Flags.string({ helpValue: 'D', description: 'revert on the hosts after D whatever happens (default --duration + --grace; 1h without --duration)' }),
   id: Flags.string({ helpValue: 'ID', description: 'fault id (default random); re-applying the same id is idempotent' }),
+  firewall: Flags.string({ helpValue: 'auto|iptables|nft', default: 'auto', options: ['auto', 'iptables', 'nft'], description: "rules for partitions and iptables loss: iptables (ip6tables for IPv6) where it works, else nft's own table inet ringside" }),
 };
 
 export const matchFlags = {
-  to: Flags.string({ helpValue: 'HOST[:PORT]|CIDR', multiple: true, description: 'only traffic with these hosts (IPv4 addresses or CIDRs)' }),
+  to: Flags.string({ helpValue: 'HOST[:PORT]|CIDR', multiple: true, description: 'only traffic with these hosts (IPv4 or IPv6 addresses or CIDRs; [IPV6]:PORT)' }),
   port: Flags.string({ helpValue: 'PORT|LOW:HIGH', multiple: true, description: "only traffic to this port (the receiving side's port)" }),
   protocol: Flags.string({ helpValue: PROTOCOLS.join('|'), default: 'all', description: 'only this protocol' }),
   gossip: Flags.string({ helpValue: GOSSIP_PRESETS.join('|'), description: "preset: memberlist's UDP probes/gossip or its TCP push-pull on --gossip-port" }),
@@ -43,6 +44,7 @@ export interface FaultFlagValues {
   grace?: string;
   deadman?: string;
   id?: string;
+  firewall?: string;
 }
 
 export interface MatchFlagValues {
@@ -79,7 +81,7 @@ export function targetFrom(flags: MatchFlagValues): Target {
 
 export function hostList(text: string, flag: string): string[] {
   const hosts = text.split(',').map((h) => h.trim()).filter((h) => h !== '');
-  if (hosts.length === 0) throw usageError(`--${flag} is empty`, 'give comma-separated IPv4 addresses');
+  if (hosts.length === 0) throw usageError(`--${flag} is empty`, 'give comma-separated IPv4 or IPv6 addresses');
   return hosts.map((h) => parseCidr(h, flag));
 }
 
@@ -96,6 +98,7 @@ export function applyOptionsFrom(flags: FaultFlagValues): Omit<ApplyOptions, 'sp
     on: executorsFrom(flags),
     sshOptions: flags['ssh-option'] ?? [],
     ...(flags.id !== undefined ? { id: flags.id } : {}),
+    ...(flags.firewall === 'iptables' || flags.firewall === 'nft' ? { firewall: flags.firewall } : {}),
     ...(flags.duration !== undefined ? { durationMs: parseDuration(flags.duration, 'duration') } : {}),
     graceMs: parseDuration(flags.grace ?? '30s', 'grace'),
     ...(flags.deadman !== undefined ? { deadmanMs: parseDuration(flags.deadman, 'deadman') } : {}),

@@ -15,7 +15,8 @@ export interface FaultReport {
   deadmanAtMs: number | null;
   revertedAtMs: number | null;
   revertErrors: string[];
-  hosts: Array<{ on: string; summary: string; apply: StepReport[]; revert: StepReport[] }>;
+  warnings: string[];
+  hosts: Array<{ on: string; summary: string; firewall?: string; apply: StepReport[]; revert: StepReport[] }>;
 }
 
 /** A step with every argv as the executor runs it (ip netns exec ..., ssh ...). */
@@ -50,7 +51,8 @@ export function faultReport(run: FaultRun): FaultReport {
     deadmanAtMs: run.deadmanAtMs,
     revertedAtMs: run.revertedAtMs,
     revertErrors: run.revertErrors,
-    hosts: run.hosts.map((h) => ({ on: h.on, summary: h.summary, apply: h.apply.map((s) => stepReport(s, h.wrap)), revert: h.revert.map((s) => stepReport(s, h.wrap)) })),
+    warnings: run.warnings,
+    hosts: run.hosts.map((h) => ({ on: h.on, summary: h.summary, ...(h.firewall !== undefined ? { firewall: h.firewall } : {}), apply: h.apply.map((s) => stepReport(s, h.wrap)), revert: h.revert.map((s) => stepReport(s, h.wrap)) })),
   };
 }
 
@@ -58,7 +60,7 @@ export function renderFault(r: FaultReport): string {
   if (r.dryRun) {
     const lines = [`dry run (nothing changed): ${r.summary}, id ${r.id}`];
     for (const h of r.hosts) {
-      lines.push('', `${h.on}:`, '  apply:', ...h.apply.map((s) => `    ${s.text}`), '  revert:', ...h.revert.map((s) => `    ${s.text}`));
+      lines.push('', `${h.on}${h.firewall !== undefined ? ` (${h.firewall})` : ''}:`, '  apply:', ...h.apply.map((s) => `    ${s.text}`), '  revert:', ...h.revert.map((s) => `    ${s.text}`));
     }
     return lines.join('\n');
   }

@@ -105,7 +105,7 @@ describe('htb and iptables plans', () => {
     expect(parseSpare('10.0.0.9')).toEqual({ host: '10.0.0.9' });
     expect(parseSpare('10.0.0.9:22')).toEqual({ host: '10.0.0.9', port: 22 });
     expect(() => parseSpare('10.0.0.9:0')).toThrow(/0 is not a port/);
-    expect(() => parseSpare('bastion:22')).toThrow(/--spare bastion is not an IPv4 address or CIDR/);
+    expect(() => parseSpare('bastion:22')).toThrow(/--spare bastion is not an IP address or CIDR/);
     expect(() => parseSpare('10.0.0.9:99999')).toThrow(/99999 is not a port/);
   });
 
@@ -144,7 +144,7 @@ describe('htb and iptables plans', () => {
     const plan = planFault({ kind: 'partition', cuts: isolateCuts('10.0.0.3'), target: { ports: [], protocol: 'all' }, description: 'isolate' }, 'p1', { control });
     const inputRules = plan.apply.filter((s) => s.run[3] === '-A' && s.run[4] === 'RINGSIDE-p1-I').map((s) => s.run.slice(5));
     expect(inputRules).toEqual([
-      ['-p', 'tcp', '-s', '10.1.0.1', '--dport', '22', '-j', 'RETURN'],
+      ['-s', '10.1.0.1', '-p', 'tcp', '--dport', '22', '-j', 'RETURN'],
       ['!', '-i', 'lo', '-s', '10.0.0.3', '-j', 'DROP'],
       ['!', '-i', 'lo', '-d', '10.0.0.3', '-j', 'DROP'],
     ]);
@@ -152,7 +152,7 @@ describe('htb and iptables plans', () => {
     expect(plan.apply.some((s) => s.run.includes('OUTPUT') || s.run.includes('RINGSIDE-p1-O'))).toBe(false);
     const loss = planFault({ kind: 'loss', percent: 50, via: 'iptables', direction: 'both', target: ANY_TARGET }, 'l2', { control });
     const outputRules = loss.apply.filter((s) => s.run[3] === '-A' && s.run[4] === 'RINGSIDE-l2-O').map((s) => s.run.slice(5));
-    expect(outputRules[0]).toEqual(['-p', 'tcp', '-d', '10.1.0.1', '--sport', '22', '-j', 'RETURN']);
+    expect(outputRules[0]).toEqual(['-d', '10.1.0.1', '-p', 'tcp', '--sport', '22', '-j', 'RETURN']);
   });
 
   it('a gossip preset over all protocols becomes one tcp and one udp rule; several ports use multiport', () => {
@@ -254,10 +254,13 @@ describe('recover finds ringside state by tag only', () => {
 
   it('lists only RINGSIDE-* chains, the jumps to them, and 52XX: root qdiscs', () => {
     expect(splitRule('-A INPUT -m comment --comment "a b" -j X')).toEqual(['-A', 'INPUT', '-m', 'comment', '--comment', 'a b', '-j', 'X']);
-    const found = findRingsideState(iptablesS, tc);
+    const found = findRingsideState({ iptables: iptablesS, tc });
     expect(found).toEqual({
       chains: ['RINGSIDE-ab12-I'],
       jumps: [['INPUT', '-m', 'comment', '--comment', 'ringside:ab12', '-j', 'RINGSIDE-ab12-I']],
+      chains6: [],
+      jumps6: [],
+      nftChains: null,
       qdiscs: [{ dev: 'veth0', handle: '52a7:' }],
     });
     expect(recoverSteps(found).map((s) => s.run)).toEqual([

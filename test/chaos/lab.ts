@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSerfMembers, type SerfMember } from '../../src/sandbox/members.js';
 import { isAlive } from '../../src/sandbox/processes.js';
+import { sshdConfig } from './host-kinds.js';
 
 export interface LabHost {
   ns: string;
@@ -195,22 +196,7 @@ function startSshd(host: LabHost, dir: string, pids: number[]): NonNullable<Lab[
   run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
   writeFileSync(join(dir, 'known_hosts'), `${host.ip} ${readFileSync(join(dir, 'host_key.pub'), 'utf8')}`);
-  writeFileSync(
-    join(dir, 'sshd_config'),
-    [
-      'Port 22',
-      `ListenAddress ${host.ip}`,
-      `HostKey ${join(dir, 'host_key')}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'StrictModes no',
-      'UsePAM no',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'sshd_config'), sshdConfig({ listen: host.ip, hostKey: join(dir, 'host_key'), pidFile: join(dir, 'sshd.pid'), authorizedKeys: join(dir, 'authorized_keys') }));
   run(['mkdir', '-p', '/run/sshd']);
   const log = openSync(join(dir, 'sshd.log'), 'w');
   const child = spawn('ip', ['netns', 'exec', host.ns, '/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', log, log], detached: true });

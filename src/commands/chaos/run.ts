@@ -28,7 +28,7 @@ export default class ChaosRun extends RingsideCommand {
     ...sourceFlags,
     ...targetHostFlags,
     on: Flags.string({ hidden: true, multiple: true }),
-    host: Flags.string({ helpValue: 'NAME=ON,ADDR[,MEMBER]', multiple: true, description: "bind a scenario host: where its rules go, its address, its member name" }),
+    host: Flags.string({ helpValue: 'NAME=ON,ADDR[+ADDR6][,MEMBER]', multiple: true, description: "bind a scenario host: where its rules go, its address (both, dual stack), its member name" }),
     grace: Flags.string({ helpValue: 'D', default: '30s', description: "dead-man timers revert each phase's faults at its end + grace even if ringside is gone" }),
     hlog: Flags.string({ helpValue: 'FILE', description: 'with a probe: section, write an HdrHistogram interval log tagged phase=<name>/probe=<probe>' }),
     'dry-run': Flags.boolean({ description: 'print every phase\'s exact commands per host and change nothing' }),
