@@ -1,7 +1,10 @@
 /**
  * Applying a fault to hosts, safely: plan every host, check every host, journal the inverse
- * locally and on each host, arm each host's dead-man timer, and only then apply. If any host
- * fails, everything already applied is reverted before the error is reported.
+ * locally and on each host, arm each host's dead-man timer, and only then apply, on every host at
+ * once. Each stage works on up to `parallel` hosts at a time, and the next starts only when every
+ * host has passed the one before: a host failing its checks means nothing changes anywhere; a
+ * host failing during the apply means everything already applied is reverted before the error
+ * is reported.
  */
 import { randomBytes } from 'node:crypto';
 import { RingsideError } from '../src/errors.js';
@@ -16,6 +19,7 @@ import { tcHandle } from './faults/tc.js';
 import { ANY } from './faults/topology.js';
 import type { FaultPlan, Firewall, Step } from './faults/types.js';
 import { DEFAULT_HOST_JOURNAL_DIR, type HostRecord, JOURNAL_KIND, JOURNAL_VERSION, type JournalRecord, defaultJournalDir, hostJournalPaths, hostWriteArgv, removeJournal, writeJournal } from './journal.js';
+import { DEFAULT_PARALLEL, forEachHost } from './fan-out.js';
 import { revertHosts } from './revert.js';
 
 export const DEFAULT_GRACE_MS = 30_000;
@@ -38,6 +42,8 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** The packet filter to use (default: iptables where it works, else nft). */
   firewall?: Firewall;
+  /** Hosts worked on at once (default 32). */
+  parallel?: number;
   now?: () => number;
 }
 
@@ -51,6 +57,8 @@ export interface HostApplied {
   wrap: (argv: readonly string[]) => string[];
   /** What filters packets there, for filter faults: `iptables (nf_tables)`, `nft (no iptables)`. */
   firewall?: string;
+  /** When its apply steps were done (not with --dry-run). */
+  changedAtMs?: number;
 }
 
 export interface Applied {
@@ -67,6 +75,8 @@ export interface Applied {
   hosts: HostApplied[];
   /** What the operator should know before trusting the fault (one line each). */
   warnings: string[];
+  /** From the first host changed to the last (null with --dry-run). */
+  spreadMs: number | null;
 }
 
 export function newFaultId(): string {
@@ -119,19 +129,20 @@ export async function applyFault(o: ApplyOptions): Promise<Applied> {
   const deadmanMs = deadmanDelay(o);
   // Privilege first: everything after it (the default device, the firewall) is read with it.
   const programs = ['sh', ...(deadmanMs !== null ? ['setsid'] : []), ...(usesTc(o.spec) ? ['tc'] : []), ...(usesFilter(o.spec) ? [o.firewall ?? 'iptables or nft'] : [])];
+  const limit = Math.max(1, o.parallel ?? DEFAULT_PARALLEL);
   if (!o.dryRun) {
     const tools = [...(deadmanMs !== null ? ['setsid'] : []), ...(usesTc(o.spec) ? ['ip', 'tc'] : [])];
-    for (const executor of o.on) {
+    await forEachHost(o.on, limit, async (executor) => {
       await checkPrivilege(executor, programs);
       await checkTools(executor, tools);
       await checkJournalDir(executor, hostDir);
-    }
+    });
   }
-  const work: HostWork[] = [];
-  for (const executor of o.on) work.push(await planHost(o, id, executor, deadmanMs, hostDir));
+  const work = await forEachHost(o.on, limit, (executor) => planHost(o, id, executor, deadmanMs, hostDir));
   const first = work[0]?.plan;
   if (!first) throw new Error('no hosts');
   const startMs = now();
+  const changedAt = new Map<HostWork, number>();
   const result = (dryRun: boolean, appliedAtMs: number): Applied => ({
     id,
     kind: first.kind,
@@ -150,12 +161,14 @@ export async function applyFault(o: ApplyOptions): Promise<Applied> {
       revert: [{ run: disarmArgv(w.record.pidFile, id) }, ...w.plan.revert, { run: ['rm', '-f', w.record.journalFile] }],
       wrap: (argv) => w.executor.wrap(argv),
       ...(w.firewall ? { firewall: w.firewall.label } : {}),
+      ...(changedAt.has(w) ? { changedAtMs: changedAt.get(w) } : {}),
     })),
     warnings: work.flatMap((w) => dualStackWarning(o.spec, w)),
+    spreadMs: changedAt.size > 0 ? Math.max(...changedAt.values()) - Math.min(...changedAt.values()) : null,
   });
   if (o.dryRun) return result(true, startMs);
 
-  for (const w of work) await checkHost(w.executor, w.plan.needs, tcHandle(id));
+  await forEachHost(work, limit, (w) => checkHost(w.executor, w.plan.needs, tcHandle(id)));
 
   const record: JournalRecord = {
     kind: JOURNAL_KIND,
@@ -177,16 +190,21 @@ export async function applyFault(o: ApplyOptions): Promise<Applied> {
   writeJournal(journalDir, record);
   const started: HostWork[] = [];
   try {
-    for (const w of work) {
+    // Every host first gets its journal and its dead-man timer (nothing is changed yet)...
+    await forEachHost(work, limit, async (w) => {
       started.push(w);
       const hostCopy = JSON.stringify({ ...record, hosts: [w.record] }, null, 2);
       const written = await w.executor.run(hostWriteArgv(hostDir, w.record.journalFile), { input: hostCopy });
       if (written.code !== 0) throw new RingsideError('RS_CHAOS_FAILED', `cannot write the journal on ${w.executor.name}: ${written.stderr.trim().split('\n')[0] ?? ''}`, 'nothing was left behind; check the host journal directory (--host-journal)');
       await runSteps(w.executor, w.setup);
+    });
+    // ...then the fault goes on every host at once.
+    await forEachHost(work, limit, async (w) => {
       await runSteps(w.executor, w.plan.apply);
-    }
+      changedAt.set(w, now());
+    });
   } catch (error) {
-    await revertHosts(record, started.map((w) => w.executor)).catch(() => undefined);
+    await revertHosts(record, started.map((w) => w.executor), limit).catch(() => undefined);
     removeJournal(journalDir, id);
     throw error;
   }

@@ -7,6 +7,7 @@
  */
 import { LIST_DEADMEN_ARGV, killDeadmanArgv } from './deadman.js';
 import { runAllSteps } from './executors/steps.js';
+import { DEFAULT_PARALLEL, forEachHost } from './fan-out.js';
 import type { Executor } from './executors/types.js';
 import { IP6TABLES, IPTABLES, removeChainSteps } from './faults/iptables.js';
 import { NFT_TABLE } from './faults/nft.js';
@@ -100,6 +101,8 @@ export interface RecoverOptions {
   journalDir?: string;
   hostJournalDir?: string;
   dryRun?: boolean;
+  /** Hosts worked on at once (default 32). */
+  parallel?: number;
 }
 
 export async function recoverHost(executor: Executor, o: RecoverOptions): Promise<HostRecovered> {
@@ -122,8 +125,7 @@ export async function recoverHost(executor: Executor, o: RecoverOptions): Promis
 
 /** Recovers every host, then drops local journal records whose hosts are all clean now. */
 export async function recoverHosts(o: RecoverOptions): Promise<HostRecovered[]> {
-  const results: HostRecovered[] = [];
-  for (const executor of o.on) results.push(await recoverHost(executor, o));
+  const results = await forEachHost(o.on, o.parallel ?? DEFAULT_PARALLEL, (executor) => recoverHost(executor, o));
   if (!o.dryRun) {
     const dir = o.journalDir ?? defaultJournalDir();
     const clean = new Set(results.filter((r) => r.errors.length === 0).map((r) => r.on));

@@ -3,6 +3,7 @@ import { RingsideError } from '../src/errors.js';
 import { disarmArgv } from './deadman.js';
 import { parseExecutor } from './executors/parse.js';
 import { runAllSteps } from './executors/steps.js';
+import { DEFAULT_PARALLEL, settleEach } from './fan-out.js';
 import type { Executor } from './executors/types.js';
 import { type JournalRecord, defaultJournalDir, readJournal, readJournals, removeJournal } from './journal.js';
 
@@ -13,19 +14,14 @@ export interface Reverted {
   errors: string[];
 }
 
-/** Reverts `record` on the given executors (default: every host in the record). Never stops early. */
-export async function revertHosts(record: JournalRecord, executors?: Executor[]): Promise<string[]> {
-  const errors: string[] = [];
-  for (const host of record.hosts) {
+/** Reverts `record` on the given executors (default: every host in the record), up to `parallel` at once. Never stops early. */
+export async function revertHosts(record: JournalRecord, executors?: Executor[], parallel = DEFAULT_PARALLEL): Promise<string[]> {
+  const perHost = await settleEach(record.hosts, parallel, async (host) => {
     const executor = executors ? executors.find((e) => e.name === host.on) : parseExecutor(host.on, { sshOptions: record.sshOptions });
-    if (!executor) continue;
-    try {
-      errors.push(...(await runAllSteps(executor, [{ run: disarmArgv(host.pidFile, record.id) }, ...host.revert, { run: ['rm', '-f', host.journalFile] }])));
-    } catch (error) {
-      errors.push(error instanceof Error ? error.message : String(error));
-    }
-  }
-  return errors;
+    if (!executor) return [];
+    return runAllSteps(executor, [{ run: disarmArgv(host.pidFile, record.id) }, ...host.revert, { run: ['rm', '-f', host.journalFile] }]);
+  });
+  return perHost.flatMap((r) => (r.status === 'fulfilled' ? r.value : [r.reason instanceof Error ? r.reason.message : String(r.reason)]));
 }
 
 /** Reverts a journaled fault and removes its local journal once every host is clean. */

@@ -1,6 +1,7 @@
 /** Active faults: from the local journal (pure reading), optionally checked on the hosts. */
 import { isAlive } from '../src/sandbox/processes.js';
 import { parseExecutor } from './executors/parse.js';
+import { DEFAULT_PARALLEL, forEachHost } from './fan-out.js';
 import { chainName } from './faults/iptables.js';
 import { type JournalRecord, defaultJournalDir, readJournals } from './journal.js';
 import { findRingsideState, readStateText } from './recover.js';
@@ -58,8 +59,7 @@ export async function faultStatus(options: { journalDir?: string; check?: boolea
   const now = Date.now();
   const out: FaultStatus[] = [];
   for (const r of readJournals(options.journalDir ?? defaultJournalDir()).filter((x) => isCurrent(x, now))) {
-    const hosts = [];
-    for (const h of r.hosts) hosts.push({ on: h.on, ...(options.check === false ? { present: null } : await presentOn(r, h.on)) });
+    const hosts = await forEachHost(r.hosts, DEFAULT_PARALLEL, async (h) => ({ on: h.on, ...(options.check === false ? { present: null } : await presentOn(r, h.on)) }));
     out.push({
       id: r.id,
       kind: r.fault,

@@ -32,6 +32,8 @@ export interface RunScenarioOptions {
   probes?: ProbeRunner;
   journalDir?: string;
   hostJournalDir?: string;
+  /** Hosts a fault works on at once (default 32). */
+  parallel?: number;
   graceMs?: number;
   dryRun?: boolean;
   /** How often every member's own view is polled, throughout the run (default 1 s). */
@@ -201,6 +203,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioReport
               ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
               ...(o.journalDir !== undefined ? { journalDir: o.journalDir } : {}),
               ...(o.hostJournalDir !== undefined ? { hostJournalDir: o.hostJournalDir } : {}),
+              ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
               dryRun: o.dryRun ?? false,
             }),
           );

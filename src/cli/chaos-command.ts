@@ -15,7 +15,8 @@ export abstract class FaultCommand extends RingsideCommand {
       onApplied: (a) => {
         for (const w of a.warnings) process.stderr.write(`ringside: warning: ${w}\n`);
         const until = a.expiresAtMs !== null ? `reverting in ${((a.expiresAtMs - Date.now()) / 1000).toFixed(0)}s or on Ctrl-C` : 'reverting on Ctrl-C';
-        process.stderr.write(`ringside: applied ${a.summary} on ${a.hosts.map((h) => h.on).join(', ')}, id ${a.id}; ${until}\n`);
+        const spread = a.hosts.length > 1 && a.spreadMs !== null ? ` (all ${a.hosts.length} hosts changed within ${a.spreadMs} ms)` : '';
+        process.stderr.write(`ringside: applied ${a.summary} on ${a.hosts.map((h) => h.on).join(', ')}${spread}, id ${a.id}; ${until}\n`);
       },
     });
     if (run.ended === 'dry-run' || run.ended === 'detached') for (const w of run.warnings) process.stderr.write(`ringside: warning: ${w}\n`);

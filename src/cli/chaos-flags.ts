@@ -12,6 +12,7 @@ export const targetHostFlags = {
   'ssh-option': Flags.string({ helpValue: 'NAME=VALUE', multiple: true, description: 'extra ssh -o option for ssh: targets (IdentityFile=..., UserKnownHostsFile=...)' }),
   journal: Flags.string({ helpValue: 'DIR', description: 'local journal directory (default $RINGSIDE_STATE_DIR/chaos or ~/.local/state/ringside/chaos)' }),
   'host-journal': Flags.string({ helpValue: 'DIR', description: 'journal directory on each host (default /run/ringside/chaos)' }),
+  parallel: Flags.integer({ helpValue: 'N', default: 32, min: 1, description: 'hosts worked on at once (checks, apply, heal, recover)' }),
 };
 
 export const faultFlags = {
@@ -35,6 +36,7 @@ export const matchFlags = {
 
 export interface FaultFlagValues {
   on?: string[];
+  parallel?: number;
   'ssh-option'?: string[];
   journal?: string;
   'host-journal'?: string;
@@ -99,6 +101,7 @@ export function applyOptionsFrom(flags: FaultFlagValues): Omit<ApplyOptions, 'sp
     sshOptions: flags['ssh-option'] ?? [],
     ...(flags.id !== undefined ? { id: flags.id } : {}),
     ...(flags.firewall === 'iptables' || flags.firewall === 'nft' ? { firewall: flags.firewall } : {}),
+    ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
     ...(flags.duration !== undefined ? { durationMs: parseDuration(flags.duration, 'duration') } : {}),
     graceMs: parseDuration(flags.grace ?? '30s', 'grace'),
     ...(flags.deadman !== undefined ? { deadmanMs: parseDuration(flags.deadman, 'deadman') } : {}),

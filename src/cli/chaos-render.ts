@@ -16,7 +16,9 @@ export interface FaultReport {
   revertedAtMs: number | null;
   revertErrors: string[];
   warnings: string[];
-  hosts: Array<{ on: string; summary: string; firewall?: string; apply: StepReport[]; revert: StepReport[] }>;
+  /** From the first host changed to the last (null with --dry-run). */
+  spreadMs: number | null;
+  hosts: Array<{ on: string; summary: string; firewall?: string; changedAtMs?: number; apply: StepReport[]; revert: StepReport[] }>;
 }
 
 /** A step with every argv as the executor runs it (ip netns exec ..., ssh ...). */
@@ -52,7 +54,8 @@ export function faultReport(run: FaultRun): FaultReport {
     revertedAtMs: run.revertedAtMs,
     revertErrors: run.revertErrors,
     warnings: run.warnings,
-    hosts: run.hosts.map((h) => ({ on: h.on, summary: h.summary, ...(h.firewall !== undefined ? { firewall: h.firewall } : {}), apply: h.apply.map((s) => stepReport(s, h.wrap)), revert: h.revert.map((s) => stepReport(s, h.wrap)) })),
+    spreadMs: run.spreadMs,
+    hosts: run.hosts.map((h) => ({ on: h.on, summary: h.summary, ...(h.firewall !== undefined ? { firewall: h.firewall } : {}), ...(h.changedAtMs !== undefined ? { changedAtMs: h.changedAtMs } : {}), apply: h.apply.map((s) => stepReport(s, h.wrap)), revert: h.revert.map((s) => stepReport(s, h.wrap)) })),
   };
 }
 
@@ -64,7 +67,7 @@ export function renderFault(r: FaultReport): string {
     }
     return lines.join('\n');
   }
-  const where = r.hosts.map((h) => h.on).join(', ');
+  const where = `${r.hosts.map((h) => h.on).join(', ')}${r.hosts.length > 1 && r.spreadMs !== null ? ` (all changed within ${r.spreadMs} ms)` : ''}`;
   if (r.ended === 'detached') {
     const until = r.deadmanAtMs === null ? 'until ringside chaos heal' : `until ${new Date(r.deadmanAtMs).toISOString()} (the hosts revert it then)`;
     return `applied ${r.summary} on ${where}, id ${r.id}, detached: in place ${until}; heal with: ringside chaos heal --id ${r.id}`;

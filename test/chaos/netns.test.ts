@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -95,11 +95,28 @@ describe.skipIf(why !== null)('chaos on network namespaces with real Serf agents
     expect(status(c, d.name)).toBe('alive');
     cli.kill('SIGINT');
     expect(await exited(cli)).toBe(0);
-    expect(JSON.parse(out())).toMatchObject({ kind: 'partition', ended: 'signal', revertErrors: [] });
+    const report = JSON.parse(out()) as { spreadMs: number; hosts: Array<{ changedAtMs: number }> };
+    expect(report).toMatchObject({ kind: 'partition', ended: 'signal', revertErrors: [] });
+    // Applied on all four at once: the spread is the distance between the first and the last host changed.
+    const changed = report.hosts.map((h) => h.changedAtMs);
+    expect(changed.every((t) => Number.isFinite(t))).toBe(true);
+    expect(report.spreadMs).toBe(Math.max(...changed) - Math.min(...changed));
     expect(lab.snapshot()).toEqual(before);
     expect(lab.hosts.map(deadmen)).toEqual(['', '', '', '']);
     expect(await listActiveFaults({ journalDir: journal })).toEqual([]);
     await waitFor(allAlive, { timeoutMs: 90_000, what: 'every agent to see every other alive again' });
+  });
+
+  it('a host failing its checks means nothing changes on any host (checks run on every host before any apply)', async () => {
+    const missing = `rsmissing${process.pid}`;
+    for (const order of [[...on(lab.hosts), '--on', `netns:${missing}`], ['--on', `netns:${missing}`, ...on(lab.hosts)]]) {
+      const r = await runCli(['chaos', 'partition', '--topology', 'halves', '--nodes', lab.hosts.map((h) => h.ip).join(','), ...order, ...common(), '--parallel', '2']);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(`cannot run commands on netns:${missing}`);
+      expect(lab.snapshot()).toEqual(before);
+      expect(lab.hosts.map(deadmen)).toEqual(['', '', '', '']);
+      expect(await listActiveFaults({ journalDir: journal })).toEqual([]);
+    }
   });
 
   it('--duration reverts on its own (iptables loss of all UDP gossip received)', async () => {
@@ -155,8 +172,12 @@ describe.skipIf(why !== null)('chaos on network namespaces with real Serf agents
     const [a, , , d] = lab.hosts as [LabHost, LabHost, LabHost, LabHost];
     const sshArgs = ['--on', ssh.target, ...ssh.options.flatMap((o) => ['--ssh-option', o])];
     await waitFor(allAlive, { timeoutMs: 90_000, what: 'a healthy cluster first' });
+    const logins = () => (readFileSync(join(lab.dir, 'sshd.log'), 'utf8').match(/^Accepted publickey for root/gm) ?? []).length;
+    const loginsBefore = logins();
     const r = await runCli(['chaos', 'partition', '--isolate', d.ip, ...sshArgs, ...common(), '--detach', '--duration', '10m', '--json']);
     expect(r.code, r.stderr).toBe(0);
+    // Every check, journal write, timer and rule went over one shared SSH connection.
+    expect(logins() - loginsBefore).toBe(1);
     const { id } = JSON.parse(r.stdout) as { id: string };
     // The dead-man timer started over SSH outlives the SSH sessions (the CLI has exited).
     expect(deadmen(d)).toMatch(new RegExp(`^\\d+ ${id}$`));

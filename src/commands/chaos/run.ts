@@ -59,6 +59,7 @@ export default class ChaosRun extends RingsideCommand {
         dryRun: flags['dry-run'],
         ...(flags.journal !== undefined ? { journalDir: flags.journal } : {}),
         ...(flags['host-journal'] !== undefined ? { hostJournalDir: flags['host-journal'] } : {}),
+        parallel: flags.parallel,
         log: (line) => void (flags.json ? undefined : progress.print(`ringside: ${line}\n`)),
         onProgress: status.onProgress,
       });
