@@ -75,15 +75,16 @@ export class ProbeEngine {
   }
 
   private runOpenLoop(lane: Lane): void {
-    const pacer: PacerPlan = { ratePerSec: this.plan.totalRate, durationNs: this.plan.durationMs * 1e6, workers: this.plan.workers, worker: this.plan.worker };
+    const { stride, offset } = this.place();
+    const pacer: PacerPlan = { ratePerSec: this.plan.totalRate, durationNs: this.plan.durationMs * 1e6, workers: stride, worker: offset };
     let sent = 0;
-    const spin = (this.plan.workers * 1e9) / this.plan.totalRate >= SPIN_MIN_STEP_NS;
+    const spin = (stride * 1e9) / this.plan.totalRate >= SPIN_MIN_STEP_NS;
     const noop = (): void => {};
     const loop = (): void => {
       if (this.stopping) return this.laneDone();
       const p = pace(pacer, nowNs() - this.startNs, sent);
       while (sent < p.due) {
-        lane.submit(sent * this.plan.workers + this.plan.worker, this.startNs + intendedNs(pacer, sent), noop);
+        lane.submit(sent * stride + offset, this.startNs + intendedNs(pacer, sent), noop);
         sent++;
       }
       if (p.done) return this.laneDone();
@@ -99,7 +100,13 @@ export class ProbeEngine {
     loop();
   }
 
+  /** This worker's spacing and offset in the run's one schedule (see WorkerPlan). */
+  private place(): { stride: number; offset: number } {
+    return { stride: this.plan.stride ?? this.plan.workers, offset: this.plan.offset ?? this.plan.worker };
+  }
+
   private runClosedLoop(lane: Lane): void {
+    const { stride, offset } = this.place();
     const endNs = this.startNs + this.plan.durationMs * 1e6;
     let counter = 0;
     let chains = Math.max(1, this.plan.connections);
@@ -108,7 +115,7 @@ export class ProbeEngine {
         if (--chains === 0) this.laneDone();
         return;
       }
-      const index = counter++ * this.plan.workers + this.plan.worker;
+      const index = counter++ * stride + offset;
       lane.submit(index, nowNs(), next);
     };
     for (let i = 0, n = chains; i < n; i++) next();

@@ -21,6 +21,13 @@ export interface Route {
 export interface WorkerPlan {
   worker: number;
   workers: number;
+  /**
+   * The pacer's spacing and this worker's place in the run's one schedule: global request
+   * `sent * stride + offset` (default workers and worker; with `--shard i/N`, workers x N and
+   * worker x N + i, so the shards' union is the schedule one process would send).
+   */
+  stride?: number;
+  offset?: number;
   /** This worker's share of the rate (requests per second; 0 = closed loop). */
   rate: number;
   /** The whole run's rate, for the pacer's spacing over workers. */

@@ -38,7 +38,25 @@ export function mergeResults(results: readonly BenchResult[]): BenchResult {
   }
   const startedAt = new Date(Math.min(...results.map((r) => Date.parse(r.startedAt))));
   const durationMs = Math.max(...results.map((r) => r.durationMs));
-  return benchResult(startedAt, durationMs, { mergedFrom: results.length, configs: results.map((r) => r.config) }, totals);
+  const shards = shardsOf(results);
+  return benchResult(startedAt, durationMs, { mergedFrom: results.length, ...(shards ? { shards } : {}), configs: results.map((r) => r.config) }, totals);
+}
+
+/** Which shards of a `--shard i/N` run the results hold, and which are missing (a partial merge). */
+export interface ShardCoverage {
+  count: number;
+  present: number[];
+  missing: number[];
+  partial: boolean;
+}
+
+export function shardsOf(results: readonly BenchResult[]): ShardCoverage | undefined {
+  const shards = results.map((r) => r.config.shard as { index?: unknown; count?: unknown } | undefined).filter((s) => s !== undefined && typeof s.index === 'number' && typeof s.count === 'number') as Array<{ index: number; count: number }>;
+  if (shards.length === 0) return undefined;
+  const count = Math.max(...shards.map((s) => s.count));
+  const present = [...new Set(shards.filter((s) => s.count === count).map((s) => s.index))].sort((a, b) => a - b);
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !present.includes(i));
+  return { count, present, missing, partial: missing.length > 0 };
 }
 
 export interface HlogTotals {

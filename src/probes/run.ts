@@ -68,6 +68,8 @@ function publicConfig(config: BenchConfig, workers: number, requestTimeoutMs: nu
     workers,
     requestTimeoutMs,
     ...(config.routing ? { members: config.routing.members.length } : {}),
+    ...(config.shard ? { shard: config.shard } : {}),
+    ...(config.startAtMs !== undefined ? { startAt: new Date(config.startAtMs).toISOString() } : {}),
   };
 }
 
@@ -101,11 +103,14 @@ class Coordinator extends EventEmitter implements BenchRun {
     const runId = `rs${randomBytes(6).toString('hex')}`;
     const ready = new Set<number>();
     this.publicConfig = publicConfig(config, count, requestTimeoutMs);
+    const shard = config.shard ?? { index: 0, count: 1 };
     for (let w = 0; w < count; w++) {
       const plan: WorkerPlan = {
         worker: w,
         workers: count,
-        rate: config.rate / count,
+        stride: count * shard.count,
+        offset: w * shard.count + shard.index,
+        rate: config.rate / (count * shard.count),
         totalRate: config.rate,
         durationMs: config.durationMs,
         connections: Math.floor(config.connections / count) + (w < config.connections % count ? 1 : 0),
@@ -154,8 +159,11 @@ class Coordinator extends EventEmitter implements BenchRun {
   }
 
   private start(): void {
-    this.startNs = process.hrtime.bigint() + 20_000_000n;
-    this.startedAt = new Date(Date.now() + 20);
+    // Every shard starts its schedule at the same wall-clock time; alone, 20 ms from now.
+    const nowMs = Date.now();
+    const delayMs = this.config.startAtMs !== undefined ? Math.max(0, this.config.startAtMs - nowMs) : 20;
+    this.startNs = process.hrtime.bigint() + BigInt(Math.round(delayMs * 1e6));
+    this.startedAt = new Date(nowMs + delayMs);
     for (const worker of this.workers) worker.postMessage({ type: 'start', startHrtime: this.startNs.toString() });
     this.emit('start', { startedAt: this.startedAt, workers: this.workers.length });
     if (this.stoppedNs !== undefined) this.stop();

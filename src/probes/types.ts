@@ -44,6 +44,13 @@ export interface BenchConfig {
   insecure?: boolean;
   /** Routing probe: the ring and its members, resolved by the caller (`bench` reads the cluster). */
   routing?: { ring: Ring; members: RoutingMember[] };
+  /**
+   * This process sends shard `index` of `count`: requests index, index + count, ... of the one
+   * open-loop schedule at `rate` (so `rate` stays the whole run's rate); `bench merge` adds the shards.
+   */
+  shard?: { index: number; count: number };
+  /** Wall-clock start of the schedule (epoch ms), the same for every shard; default: as soon as the workers are ready. */
+  startAtMs?: number;
 }
 
 /** One probe's interval (about one second), merged over workers. */

@@ -33,6 +33,8 @@ export default class Bench extends RingsideCommand {
     'request-timeout': Flags.string({ helpValue: 'DURATION', default: '5s', description: 'no complete answer after this long counts as a timeout' }),
     'port-tag': Flags.string({ helpValue: 'NAME', description: 'routing: the member tag holding the HTTP port for {port}' }),
     insecure: Flags.boolean({ description: 'https: accept certificates that do not verify' }),
+    shard: Flags.string({ helpValue: 'i/N', description: 'send shard i of N of the one schedule at --rate (requests i, i+N, ...); bench merge adds the shards' }),
+    'start-at': Flags.string({ helpValue: 'TIME', description: 'start the schedule at this wall-clock time (ISO 8601 with zone, or epoch ms): the same on every shard' }),
     hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
     output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too' }),
     quiet: quietFlag,

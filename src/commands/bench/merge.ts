@@ -4,7 +4,7 @@ import { RingsideCommand, toJson } from '../../cli/base-command.js';
 import { readTextFile } from '../../files.js';
 import { usageError } from '../../errors.js';
 import { looksLikeHlog, mergeHlogs, readHlog } from '../../probes/hlog.js';
-import { hlogTotals, type HlogTotals, mergeResults, parseBenchResult } from '../../probes/merge.js';
+import { hlogTotals, type HlogTotals, mergeResults, parseBenchResult, type ShardCoverage } from '../../probes/merge.js';
 import { renderBenchSummary } from '../../probes/summary.js';
 import type { BenchResult } from '../../probes/types.js';
 
@@ -32,6 +32,8 @@ export default class BenchMerge extends RingsideCommand {
       return this.output(hlogTotals(read), flags.json, renderBenchSummary);
     }
     const merged = mergeResults(texts.map((t, i) => parseBenchResult(t, files[i] as string)));
+    const shards = merged.config.shards as ShardCoverage | undefined;
+    if (shards?.partial) process.stderr.write(`ringside: warning: partial: shard${shards.missing.length === 1 ? '' : 's'} ${shards.missing.map((i) => `${i}/${shards.count}`).join(', ')} missing; the merged figures cover ${shards.present.length} of ${shards.count} shards\n`);
     if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(merged)}\n`);
     return this.output(merged, flags.json, renderBenchSummary);
   }
