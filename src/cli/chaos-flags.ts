@@ -23,6 +23,10 @@ export const faultFlags = {
   grace: Flags.string({ helpValue: 'D', default: '30s', description: "the hosts' dead-man timers revert at --duration + grace even if ringside is gone" }),
   deadman: Flags.string({ helpValue: 'D', description: 'revert on the hosts after D whatever happens (default --duration + --grace; 1h without --duration)' }),
   id: Flags.string({ helpValue: 'ID', description: 'fault id (default random); re-applying the same id is idempotent' }),
+  emit: Flags.string({ helpValue: 'k8s-job', options: ['k8s-job'], description: 'print Kubernetes Jobs that run this fault on --nodes (privileged, host network) instead of applying it' }),
+  nodes: Flags.string({ helpValue: 'NODE,...', description: '--emit k8s-job: the Kubernetes nodes to run the fault on, one Job each' }),
+  image: Flags.string({ helpValue: 'IMAGE', description: '--emit k8s-job: an image with Node, iptables (or nft) and iproute2' }),
+  'remote-command': Flags.string({ helpValue: 'COMMAND', description: '--emit k8s-job: what starts ringside in the image (default npx --yes ringside@VERSION)' }),
   firewall: Flags.string({ helpValue: 'auto|iptables|nft', default: 'auto', options: ['auto', 'iptables', 'nft'], description: "rules for partitions and iptables loss: iptables (ip6tables for IPv6) where it works, else nft's own table inet ringside" }),
 };
 
@@ -47,6 +51,10 @@ export interface FaultFlagValues {
   deadman?: string;
   id?: string;
   firewall?: string;
+  emit?: string;
+  nodes?: string;
+  image?: string;
+  'remote-command'?: string;
 }
 
 export interface MatchFlagValues {

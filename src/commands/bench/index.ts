@@ -1,10 +1,11 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
-import { benchConfig } from '../../cli/bench-options.js';
+import { benchConfig, parseStartAt } from '../../cli/bench-options.js';
 import { benchLine, quietFlag, startProgressLine } from '../../cli/progress.js';
 import { ringFlags, sourceFlags } from '../../cli/flags.js';
-import { fileError, RingsideError } from '../../errors.js';
+import { fileError, RingsideError, usageError } from '../../errors.js';
+import { benchJob, withoutFlags } from '../../cli/k8s-job.js';
 import { hlogHeader, hlogLine, HLOG_TAG_PREFIX } from '../../probes/hlog.js';
 import { startBench } from '../../probes/run.js';
 import { renderBenchSummary, unreachableReason } from '../../probes/summary.js';
@@ -38,10 +39,15 @@ export default class Bench extends RingsideCommand {
     hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
     output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too' }),
     quiet: quietFlag,
+    emit: Flags.string({ helpValue: 'k8s-job', options: ['k8s-job'], description: 'print a Kubernetes Indexed Job whose pods run the shards (--parallelism N) instead of running here' }),
+    parallelism: Flags.integer({ helpValue: 'N', min: 1, default: 1, description: '--emit k8s-job: pods, one shard each' }),
+    image: Flags.string({ helpValue: 'IMAGE', default: 'node:22-slim', description: '--emit k8s-job: the pods\' image' }),
+    'remote-command': Flags.string({ helpValue: 'COMMAND', description: '--emit k8s-job: what starts ringside in the image (default npx --yes ringside@VERSION)' }),
   };
 
-  async run(): Promise<BenchResult> {
+  async run(): Promise<BenchResult | Record<string, unknown>> {
     const { flags } = await this.parse(Bench);
+    if (flags.emit === 'k8s-job') return emitJob.call(this, flags);
     const config = await benchConfig(flags);
     const hlog = flags.hlog === undefined ? undefined : openFile(flags.hlog);
     const run = startBench(config);
@@ -69,6 +75,28 @@ export default class Bench extends RingsideCommand {
       if (hlog !== undefined) closeSync(hlog);
     }
   }
+}
+
+/** `--emit k8s-job`: the same bench as an Indexed Job of --parallelism shards, printed as YAML. */
+async function emitJob(this: Bench, flags: { parallelism: number; image: string; 'remote-command'?: string; 'start-at'?: string; shard?: string; 'keys-file'?: string; hlog?: string; output?: string; json: boolean }): Promise<Record<string, unknown>> {
+  if (flags.shard !== undefined) throw usageError('--shard does not go with --emit k8s-job', 'each pod takes its own shard of --parallelism');
+  for (const local of ['keys-file', 'hlog', 'output'] as const) {
+    if (flags[local] !== undefined) throw usageError(`--${local} names a file on this machine, which the pods do not have`, 'leave it out: each pod prints its result as JSON (collect them with kubectl logs, then bench merge)');
+  }
+  // Pods take time to be scheduled and to start: a minute unless told.
+  const startAt = flags['start-at'] !== undefined ? parseStartAt(flags['start-at']) : Date.now() + 60_000;
+  const args = [
+    ...withoutFlags(this.argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, '--json': false, '--quiet': false }),
+    '--shard', `$(JOB_COMPLETION_INDEX)/${flags.parallelism}`,
+    '--start-at', new Date(startAt).toISOString(),
+    '--json',
+    '--quiet',
+  ];
+  const command = flags['remote-command'] !== undefined ? flags['remote-command'].split(/\s+/).filter(Boolean) : ['npx', '--yes', `ringside@${this.config.version}`];
+  const job = benchJob({ name: `ringside-bench-${Math.floor(startAt / 1000)}`, shards: flags.parallelism, image: flags.image, command, args: ['bench', ...args] });
+  const { stringify } = await import('yaml');
+  process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : stringify(job, { aliasDuplicateObjects: false }));
+  return job;
 }
 
 function openFile(path: string): number {
