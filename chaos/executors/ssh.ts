@@ -114,7 +114,7 @@ export class SshExecutor implements Executor {
 
   async run(argv: Argv, options: RunOptions = {}): Promise<ExecResult> {
     await this.ensureIdentity();
-    const result = await runArgv(this.wrap(argv, options.unprivileged, true), options.input);
+    const result = await runArgv(this.wrap(argv, options.unprivileged, true), options.input, options.timeoutMs);
     if (result.code === 255) throw unreachable(this.name, result.stderr);
     return result;
   }

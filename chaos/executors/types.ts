@@ -12,6 +12,8 @@ export interface RunOptions {
   input?: string;
   /** Run without the privilege prefix (sudo -n), e.g. to read the SSH session's environment. */
   unprivileged?: boolean;
+  /** Kill the command after this long (default 60 s). */
+  timeoutMs?: number;
 }
 
 export interface Executor {

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export interface TestServer {
   port: number;
-  /** `http://127.0.0.1:PORT/kv/{key}` */
+  /** `http://HOST:PORT/kv/{key}` */
   target: string;
   connections: number;
   requests: number;
@@ -25,7 +25,7 @@ export function keyOf(url: string | undefined): string {
   return decodeURIComponent((url ?? '').split('/').pop() ?? '');
 }
 
-export async function startServer(handler: Handler): Promise<TestServer> {
+export async function startServer(handler: Handler, host = '127.0.0.1'): Promise<TestServer> {
   const server = http.createServer({ keepAliveTimeout: 30_000 });
   const sockets = new Map<Socket, number>();
   const state: TestServer = {
@@ -55,9 +55,9 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     state.keys.push(key);
     handler(req, res, key);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   state.port = (server.address() as AddressInfo).port;
-  state.target = `http://127.0.0.1:${state.port}/kv/{key}`;
+  state.target = `http://${host}:${state.port}/kv/{key}`;
   return state;
 }
 

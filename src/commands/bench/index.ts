@@ -1,7 +1,10 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
+import { benchOnHosts } from '../../cli/bench-hosts.js';
 import { benchConfig, parseStartAt } from '../../cli/bench-options.js';
+import { parseExecutor } from '../../../chaos/executors/parse.js';
+import { parseDuration } from '../../units.js';
 import { benchLine, quietFlag, startProgressLine } from '../../cli/progress.js';
 import { ringFlags, sourceFlags } from '../../cli/flags.js';
 import { fileError, RingsideError, usageError } from '../../errors.js';
@@ -39,15 +42,19 @@ export default class Bench extends RingsideCommand {
     hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
     output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too' }),
     quiet: quietFlag,
+    on: Flags.string({ helpValue: 'local|netns:NAME|ssh:[USER@]HOST[:PORT]', multiple: true, description: 'run one shard on each of these hosts (their ringside) and merge the results' }),
+    'ssh-option': Flags.string({ helpValue: 'NAME=VALUE', multiple: true, description: 'extra ssh -o option for ssh: hosts' }),
+    'max-skew': Flags.string({ helpValue: 'D', default: '50ms', description: '--on: refuse to start when a host clock is further off than this' }),
     emit: Flags.string({ helpValue: 'k8s-job', options: ['k8s-job'], description: 'print a Kubernetes Indexed Job whose pods run the shards (--parallelism N) instead of running here' }),
     parallelism: Flags.integer({ helpValue: 'N', min: 1, default: 1, description: '--emit k8s-job: pods, one shard each' }),
     image: Flags.string({ helpValue: 'IMAGE', default: 'node:22-slim', description: '--emit k8s-job: the pods\' image' }),
-    'remote-command': Flags.string({ helpValue: 'COMMAND', description: '--emit k8s-job: what starts ringside in the image (default npx --yes ringside@VERSION)' }),
+    'remote-command': Flags.string({ helpValue: 'COMMAND', description: 'what starts ringside on the hosts (--on; default ringside) or in the image (--emit k8s-job; default npx --yes ringside@VERSION); words split on spaces' }),
   };
 
   async run(): Promise<BenchResult | Record<string, unknown>> {
     const { flags } = await this.parse(Bench);
     if (flags.emit === 'k8s-job') return emitJob.call(this, flags);
+    if (flags.on !== undefined) return onHosts.call(this, flags);
     const config = await benchConfig(flags);
     const hlog = flags.hlog === undefined ? undefined : openFile(flags.hlog);
     const run = startBench(config);
@@ -75,6 +82,30 @@ export default class Bench extends RingsideCommand {
       if (hlog !== undefined) closeSync(hlog);
     }
   }
+}
+
+/** `--on HOST...`: one shard per host, run by the ringside there, merged here. */
+async function onHosts(this: Bench, flags: { on?: string[]; 'ssh-option'?: string[]; 'remote-command'?: string; 'max-skew': string; 'start-at'?: string; shard?: string; hlog?: string; output?: string; duration: string; json: boolean }): Promise<BenchResult> {
+  if (flags.shard !== undefined) throw usageError('--shard does not go with --on', 'each host takes its own shard');
+  if (flags.hlog !== undefined) throw usageError('--hlog does not go with --on yet', 'write -o FILE (the merged result), or run the shards yourself with --shard and --hlog on each host');
+  // Bad flags are refused here, once, rather than by every host.
+  if (!((flags as { probe?: string[] }).probe ?? []).includes('routing')) await benchConfig(flags as unknown as Parameters<typeof benchConfig>[0]);
+  const names = flags.on ?? [];
+  if (new Set(names).size !== names.length) throw usageError('a host is given twice in --on');
+  const on = names.map((n) => parseExecutor(n, { sshOptions: flags['ssh-option'] ?? [] }));
+  const args = withoutFlags(this.argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true });
+  const { result, hosts } = await benchOnHosts({
+    on,
+    args,
+    remoteCommand: (flags['remote-command'] ?? 'ringside').split(/\s+/).filter(Boolean),
+    version: this.config.version,
+    maxSkewMs: parseDuration(flags['max-skew'], 'max-skew'),
+    durationMs: parseDuration(flags.duration, 'duration'),
+    ...(flags['start-at'] !== undefined ? { startAtMs: parseStartAt(flags['start-at']) } : {}),
+  });
+  for (const h of hosts) if (h.error !== undefined) process.stderr.write(`ringside: warning: partial: ${h.on} (shard ${h.shard}) failed: ${h.error}\n`);
+  if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(result)}\n`);
+  return this.output(result, flags.json, (r) => [renderBenchSummary(r), '', ...hosts.map((h) => `${h.on}: shard ${h.shard}, clock ${h.offsetMs >= 0 ? '+' : ''}${h.offsetMs} ms (±${h.offsetErrorMs}), ${h.error === undefined ? `${h.count} responses` : `failed: ${h.error}`}`)].join('\n'));
 }
 
 /** `--emit k8s-job`: the same bench as an Indexed Job of --parallelism shards, printed as YAML. */
