@@ -86,7 +86,7 @@ export async function benchOnHosts(o: HostsBenchOptions): Promise<HostsBench> {
   const startAtMs = o.startAtMs ?? now() + Math.max(2000, 3 * (now() - setupStart));
   const startAt = new Date(startAtMs).toISOString();
   const settled = await settleEach(o.on, DEFAULT_PARALLEL, async (executor, i) => {
-    const argv = [...o.remoteCommand, 'bench', ...o.args, '--shard', `${i}/${n}`, '--start-at', startAt, '--json', '--quiet'];
+    const argv = [...o.remoteCommand, 'bench', ...o.args, '--shard', `${i}/${n}`, '--start-at', startAt, '-o', '-', '--quiet'];
     const r = await executor.run(argv, { unprivileged: true, timeoutMs: startAtMs - now() + o.durationMs + 120_000 });
     if (r.code !== 0) throw new Error(firstLine(r.stderr) || `exit ${r.code}`);
     return parseBenchResult(r.stdout, `the result of ${executor.name}`);

@@ -79,7 +79,7 @@ describe('bench --emit k8s-job', () => {
 
   it('prints an Indexed Job of N pods, each taking its shard from the completion index, all from one start', () => {
     expect(job).toMatchObject({ kind: 'Job', completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimit: 0, restartPolicy: 'Never', image: 'node:22-slim', command: ['npx', '--yes', expect.stringMatching(/^ringside@\d+\.\d+\.\d+/)] });
-    expect(job.args).toEqual(['bench', '--target', server.target, '--rate', '60', '--duration', '2s', '--probe', 'first-connection', '--workers', '1', '--shard', '$(JOB_COMPLETION_INDEX)/3', '--start-at', startAt, '--json', '--quiet']);
+    expect(job.args).toEqual(['bench', '--target', server.target, '--rate', '60', '--duration', '2s', '--probe', 'first-connection', '--workers', '1', '--shard', '$(JOB_COMPLETION_INDEX)/3', '--start-at', startAt, '-o', '-', '--quiet']);
     expect(job.env).toEqual({ JOB_COMPLETION_INDEX: "fieldRef:metadata.annotations['batch.kubernetes.io/job-completion-index']" });
     // Plain YAML: no anchors or aliases for a reader to follow.
     expect(yamlText).not.toMatch(/[&*]a\d/);

@@ -40,7 +40,7 @@ export default class Bench extends RingsideCommand {
     shard: Flags.string({ helpValue: 'i/N', description: 'send shard i of N of the one schedule at --rate (requests i, i+N, ...); bench merge adds the shards' }),
     'start-at': Flags.string({ helpValue: 'TIME', description: 'start the schedule at this wall-clock time (ISO 8601 with zone, or epoch ms): the same on every shard' }),
     hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
-    output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too' }),
+    output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too (-: on stdout, instead of the summary)' }),
     quiet: quietFlag,
     on: Flags.string({ helpValue: 'local|netns:NAME|ssh:[USER@]HOST[:PORT]', multiple: true, description: 'run one shard on each of these hosts (their ringside) and merge the results' }),
     'ssh-option': Flags.string({ helpValue: 'NAME=VALUE', multiple: true, description: 'extra ssh -o option for ssh: hosts' }),
@@ -72,10 +72,11 @@ export default class Bench extends RingsideCommand {
     try {
       const result = await run.done;
       progress.close();
-      if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(result)}\n`);
+      if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
       const unreachable = unreachableReason(result);
       if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', unreachable, 'check the address and that the service is up');
-      return this.output(result, flags.json, renderBenchSummary);
+      // `-o -`: the result JSON on stdout instead of the summary (a shard's pod, a pipe).
+      return this.output(result, flags.json || flags.output === '-', renderBenchSummary);
     } finally {
       progress.close();
       process.off('SIGINT', stop).off('SIGTERM', stop);
@@ -104,23 +105,23 @@ async function onHosts(this: Bench, flags: { on?: string[]; 'ssh-option'?: strin
     ...(flags['start-at'] !== undefined ? { startAtMs: parseStartAt(flags['start-at']) } : {}),
   });
   for (const h of hosts) if (h.error !== undefined) process.stderr.write(`ringside: warning: partial: ${h.on} (shard ${h.shard}) failed: ${h.error}\n`);
-  if (flags.output !== undefined) writeFileSync(flags.output, `${toJson(result)}\n`);
-  return this.output(result, flags.json, (r) => [renderBenchSummary(r), '', ...hosts.map((h) => `${h.on}: shard ${h.shard}, clock ${h.offsetMs >= 0 ? '+' : ''}${h.offsetMs} ms (±${h.offsetErrorMs}), ${h.error === undefined ? `${h.count} responses` : `failed: ${h.error}`}`)].join('\n'));
+  if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
+  return this.output(result, flags.json || flags.output === '-', (r) => [renderBenchSummary(r), '', ...hosts.map((h) => `${h.on}: shard ${h.shard}, clock ${h.offsetMs >= 0 ? '+' : ''}${h.offsetMs} ms (±${h.offsetErrorMs}), ${h.error === undefined ? `${h.count} responses` : `failed: ${h.error}`}`)].join('\n'));
 }
 
 /** `--emit k8s-job`: the same bench as an Indexed Job of --parallelism shards, printed as YAML. */
 async function emitJob(this: Bench, flags: { parallelism: number; image: string; 'remote-command'?: string; 'start-at'?: string; shard?: string; 'keys-file'?: string; hlog?: string; output?: string; json: boolean }): Promise<Record<string, unknown>> {
   if (flags.shard !== undefined) throw usageError('--shard does not go with --emit k8s-job', 'each pod takes its own shard of --parallelism');
   for (const local of ['keys-file', 'hlog', 'output'] as const) {
-    if (flags[local] !== undefined) throw usageError(`--${local} names a file on this machine, which the pods do not have`, 'leave it out: each pod prints its result as JSON (collect them with kubectl logs, then bench merge)');
+    if (flags[local] !== undefined && !(local === 'output' && flags[local] === '-')) throw usageError(`--${local} names a file on this machine, which the pods do not have`, 'leave it out: each pod prints its result as JSON (collect them with kubectl logs, then bench merge)');
   }
   // Pods take time to be scheduled and to start: a minute unless told.
   const startAt = flags['start-at'] !== undefined ? parseStartAt(flags['start-at']) : Date.now() + 60_000;
   const args = [
-    ...withoutFlags(this.argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, '--json': false, '--quiet': false }),
+    ...withoutFlags(this.argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
     '--shard', `$(JOB_COMPLETION_INDEX)/${flags.parallelism}`,
     '--start-at', new Date(startAt).toISOString(),
-    '--json',
+    '-o', '-',
     '--quiet',
   ];
   const command = flags['remote-command'] !== undefined ? flags['remote-command'].split(/\s+/).filter(Boolean) : ['npx', '--yes', `ringside@${this.config.version}`];
