@@ -5,11 +5,15 @@
  * all shards start at one wall-clock time; their results are merged exactly, with a per-host
  * breakdown, and a host that fails mid-run leaves the result partial, naming its shard.
  */
+import { parseExecutor } from '../../chaos/executors/parse.js';
 import type { Executor } from '../../chaos/executors/types.js';
 import { DEFAULT_PARALLEL, forEachHost, settleEach } from '../../chaos/fan-out.js';
 import { RingsideError, usageError } from '../errors.js';
 import { mergeResults, parseBenchResult } from '../probes/merge.js';
 import type { BenchResult } from '../probes/types.js';
+import { parseDuration } from '../units.js';
+import { parseStartAt } from './shard-flags.js';
+import { withoutFlags } from './k8s-job.js';
 
 export interface HostsBenchOptions {
   on: Executor[];
@@ -109,4 +113,37 @@ export async function benchOnHosts(o: HostsBenchOptions): Promise<HostsBench> {
     merged.config.shards = { count: n, present, missing: hosts.flatMap((h, i) => (h.error !== undefined ? [i] : [])), partial: present.length < n };
   }
   return { result: merged, hosts, startAt };
+}
+
+export interface HostsFlagValues {
+  on?: string[];
+  'ssh-option'?: string[];
+  'remote-command'?: string;
+  'max-skew': string;
+  'start-at'?: string;
+  shard?: string;
+  hlog?: string;
+  duration: string;
+}
+
+/** `bench --on HOST...` from its flags: the argv as typed becomes every shard's arguments. */
+export function benchOnHostsFromFlags(argv: readonly string[], flags: HostsFlagValues, version: string): Promise<HostsBench> {
+  if (flags.shard !== undefined) throw usageError('--shard does not go with --on', 'each host takes its own shard');
+  if (flags.hlog !== undefined) throw usageError('--hlog does not go with --on yet', 'write -o FILE (the merged result), or run the shards yourself with --shard and --hlog on each host');
+  const names = flags.on ?? [];
+  if (new Set(names).size !== names.length) throw usageError('a host is given twice in --on');
+  return benchOnHosts({
+    on: names.map((n) => parseExecutor(n, { sshOptions: flags['ssh-option'] ?? [] })),
+    args: withoutFlags(argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
+    remoteCommand: (flags['remote-command'] ?? 'ringside').split(/\s+/).filter(Boolean),
+    version,
+    maxSkewMs: parseDuration(flags['max-skew'], 'max-skew'),
+    durationMs: parseDuration(flags.duration, 'duration'),
+    ...(flags['start-at'] !== undefined ? { startAtMs: parseStartAt(flags['start-at']) } : {}),
+  });
+}
+
+/** One line per host: `ssh:h: shard 0/3, clock +1.2 ms (±0.4), 1000 responses`. */
+export function renderHostShard(h: HostShard): string {
+  return `${h.on}: shard ${h.shard}, clock ${h.offsetMs >= 0 ? '+' : ''}${h.offsetMs} ms (±${h.offsetErrorMs}), ${h.error === undefined ? `${h.count} responses` : `failed: ${h.error}`}`;
 }

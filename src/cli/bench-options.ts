@@ -7,6 +7,9 @@ import { readKeysFile } from '../keys-file.js';
 import { parseDuration } from '../units.js';
 import type { RingFlagValues, SourceFlagValues } from './flags.js';
 import { clusterRingOptions, sourceOptions } from './options.js';
+import { parseShard, parseStartAt } from './shard-flags.js';
+
+export { parseShard, parseStartAt } from './shard-flags.js';
 
 export interface BenchFlagValues extends SourceFlagValues, RingFlagValues {
   target: string;
@@ -23,23 +26,6 @@ export interface BenchFlagValues extends SourceFlagValues, RingFlagValues {
   insecure: boolean;
   shard?: string;
   'start-at'?: string;
-}
-
-/** `--shard i/N`: this process sends shard i (0-based) of N. */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index >= count) throw usageError(`--shard ${text} is not i/N with 0 <= i < N`, 'e.g. --shard 0/4 ... --shard 3/4 for four shards');
-  return { index, count };
-}
-
-/** `--start-at`: an ISO 8601 time with a zone (2026-12-04T02:00:00Z) or epoch milliseconds; not over a second in the past. */
-export function parseStartAt(text: string, nowMs: number = Date.now()): number {
-  const ms = /^\d{12,14}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(ms)) throw usageError(`--start-at ${text} is not a time`, 'give an ISO 8601 time with its zone (2026-12-04T02:00:00Z) or epoch milliseconds');
-  if (ms < nowMs - 1000) throw usageError(`--start-at ${text} is ${((nowMs - ms) / 1000).toFixed(1)} s in the past`, 'give every shard the same time a few seconds ahead');
-  return ms;
 }
 
 export function parseRate(text: string): number {
@@ -77,4 +63,9 @@ export async function benchConfig(flags: BenchFlagValues): Promise<BenchConfig> 
   if (flags['start-at'] !== undefined) config.startAtMs = parseStartAt(flags['start-at']);
   if (probes.includes('routing')) config.routing = await routingMembers(flags);
   return config;
+}
+
+/** Refuses bad bench flags here, once (before shards on other hosts would each refuse them); the routing probe's cluster is read there, not here. */
+export async function checkBenchFlags(flags: BenchFlagValues): Promise<void> {
+  if (!(flags.probe ?? []).includes('routing')) await benchConfig(flags);
 }

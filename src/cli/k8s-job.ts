@@ -1,8 +1,10 @@
 /**
- * Kubernetes manifests that run ringside inside a cluster (pure): an Indexed Job whose pods run
- * the shards of one `bench` schedule, and privileged host-network Jobs that run a chaos fault on
+ * Kubernetes manifests that run ringside inside a cluster: an Indexed Job whose pods run the
+ * shards of one `bench` schedule, and privileged host-network Jobs that run a chaos fault on
  * chosen nodes. Plain objects in the shapes of batch/v1 Job; the caller prints them as YAML.
  */
+import { usageError } from '../errors.js';
+import { parseStartAt } from './shard-flags.js';
 
 export interface ContainerRun {
   /** The container image (default node:22-slim, which runs ringside through npx). */
@@ -108,4 +110,34 @@ export function withoutFlags(argv: readonly string[], drop: Record<string, boole
     out.push(word);
   }
   return out;
+}
+
+export interface BenchJobFlagValues {
+  parallelism: number;
+  image: string;
+  'remote-command'?: string;
+  'start-at'?: string;
+  shard?: string;
+  'keys-file'?: string;
+  hlog?: string;
+  output?: string;
+}
+
+/** `bench ... --emit k8s-job`: the argv as typed becomes each pod's, with its shard and the common start. */
+export function benchJobFromFlags(argv: readonly string[], flags: BenchJobFlagValues, version: string, nowMs: number = Date.now()): Record<string, unknown> {
+  if (flags.shard !== undefined) throw usageError('--shard does not go with --emit k8s-job', 'each pod takes its own shard of --parallelism');
+  for (const local of ['keys-file', 'hlog', 'output'] as const) {
+    if (flags[local] !== undefined && !(local === 'output' && flags[local] === '-')) throw usageError(`--${local} names a file on this machine, which the pods do not have`, 'leave it out: each pod prints its result as JSON (collect them with kubectl logs, then bench merge)');
+  }
+  // Pods take time to be scheduled and to start: a minute unless told.
+  const startAt = flags['start-at'] !== undefined ? parseStartAt(flags['start-at'], nowMs) : nowMs + 60_000;
+  const args = [
+    ...withoutFlags(argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
+    '--shard', `$(JOB_COMPLETION_INDEX)/${flags.parallelism}`,
+    '--start-at', new Date(startAt).toISOString(),
+    '-o', '-',
+    '--quiet',
+  ];
+  const command = flags['remote-command'] !== undefined ? flags['remote-command'].split(/\s+/).filter(Boolean) : ['npx', '--yes', `ringside@${version}`];
+  return benchJob({ name: `ringside-bench-${Math.floor(startAt / 1000)}`, shards: flags.parallelism, image: flags.image, command, args: ['bench', ...args] });
 }

@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '../../src/sandbox/processes.js';
 import type { Lab, LabHost } from './lab.js';
@@ -188,8 +188,10 @@ export function hostKinds(lab: Lab): HostKinds {
       const hostKey = join(lab.dir, `kinds-host-${id}`);
       const config = join(lab.dir, `kinds-sshd-${n}.conf`);
       writeFileSync(config, sshdConfig({ listen: host.ip, hostKey, pidFile: join(lab.dir, `kinds-sshd-${n}.pid`), authorizedKeys: join(lab.dir, `kinds-authorized-${id}`) }));
-      const knownHosts = join(lab.dir, `kinds-known-${n}`);
-      writeFileSync(knownHosts, `${host.ip} ${k.hostPub}`);
+      // One known_hosts for every sshd here: ssh takes the first UserKnownHostsFile it is given,
+      // and ringside passes its --ssh-option to every host.
+      const knownHosts = join(lab.dir, `kinds-known-${id}`);
+      appendFileSync(knownHosts, `${host.ip} ${k.hostPub}`);
       run(['mkdir', '-p', '/run/sshd']);
       const script = ['set -e', ...mountScript(n, options), `exec /usr/sbin/sshd -D -e -f ${config}`].join('\n');
       const log = openSync(join(lab.dir, `kinds-sshd-${n}.log`), 'w');

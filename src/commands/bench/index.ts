@@ -1,14 +1,12 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
-import { benchOnHosts } from '../../cli/bench-hosts.js';
-import { benchConfig, parseStartAt } from '../../cli/bench-options.js';
-import { parseExecutor } from '../../../chaos/executors/parse.js';
-import { parseDuration } from '../../units.js';
+import { benchOnHostsFromFlags, renderHostShard } from '../../cli/bench-hosts.js';
+import { benchConfig, checkBenchFlags } from '../../cli/bench-options.js';
 import { benchLine, quietFlag, startProgressLine } from '../../cli/progress.js';
 import { ringFlags, sourceFlags } from '../../cli/flags.js';
-import { fileError, RingsideError, usageError } from '../../errors.js';
-import { benchJob, withoutFlags } from '../../cli/k8s-job.js';
+import { fileError, RingsideError } from '../../errors.js';
+import { benchJobFromFlags } from '../../cli/k8s-job.js';
 import { hlogHeader, hlogLine, HLOG_TAG_PREFIX } from '../../probes/hlog.js';
 import { startBench } from '../../probes/run.js';
 import { renderBenchSummary, unreachableReason } from '../../probes/summary.js';
@@ -53,8 +51,19 @@ export default class Bench extends RingsideCommand {
 
   async run(): Promise<BenchResult | Record<string, unknown>> {
     const { flags } = await this.parse(Bench);
-    if (flags.emit === 'k8s-job') return emitJob.call(this, flags);
-    if (flags.on !== undefined) return onHosts.call(this, flags);
+    if (flags.emit === 'k8s-job') {
+      const job = benchJobFromFlags(this.argv, flags, this.config.version);
+      const { stringify } = await import('yaml');
+      process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : stringify(job, { aliasDuplicateObjects: false }));
+      return job;
+    }
+    if (flags.on !== undefined) {
+      await checkBenchFlags(flags);
+      const { result, hosts } = await benchOnHostsFromFlags(this.argv, flags, this.config.version);
+      for (const h of hosts) if (h.error !== undefined) process.stderr.write(`ringside: warning: partial: ${h.on} (shard ${h.shard}) failed: ${h.error}\n`);
+      if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
+      return this.output(result, flags.json || flags.output === '-', (r) => [renderBenchSummary(r), '', ...hosts.map(renderHostShard)].join('\n'));
+    }
     const config = await benchConfig(flags);
     const hlog = flags.hlog === undefined ? undefined : openFile(flags.hlog);
     const run = startBench(config);
@@ -83,52 +92,6 @@ export default class Bench extends RingsideCommand {
       if (hlog !== undefined) closeSync(hlog);
     }
   }
-}
-
-/** `--on HOST...`: one shard per host, run by the ringside there, merged here. */
-async function onHosts(this: Bench, flags: { on?: string[]; 'ssh-option'?: string[]; 'remote-command'?: string; 'max-skew': string; 'start-at'?: string; shard?: string; hlog?: string; output?: string; duration: string; json: boolean }): Promise<BenchResult> {
-  if (flags.shard !== undefined) throw usageError('--shard does not go with --on', 'each host takes its own shard');
-  if (flags.hlog !== undefined) throw usageError('--hlog does not go with --on yet', 'write -o FILE (the merged result), or run the shards yourself with --shard and --hlog on each host');
-  // Bad flags are refused here, once, rather than by every host.
-  if (!((flags as { probe?: string[] }).probe ?? []).includes('routing')) await benchConfig(flags as unknown as Parameters<typeof benchConfig>[0]);
-  const names = flags.on ?? [];
-  if (new Set(names).size !== names.length) throw usageError('a host is given twice in --on');
-  const on = names.map((n) => parseExecutor(n, { sshOptions: flags['ssh-option'] ?? [] }));
-  const args = withoutFlags(this.argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true });
-  const { result, hosts } = await benchOnHosts({
-    on,
-    args,
-    remoteCommand: (flags['remote-command'] ?? 'ringside').split(/\s+/).filter(Boolean),
-    version: this.config.version,
-    maxSkewMs: parseDuration(flags['max-skew'], 'max-skew'),
-    durationMs: parseDuration(flags.duration, 'duration'),
-    ...(flags['start-at'] !== undefined ? { startAtMs: parseStartAt(flags['start-at']) } : {}),
-  });
-  for (const h of hosts) if (h.error !== undefined) process.stderr.write(`ringside: warning: partial: ${h.on} (shard ${h.shard}) failed: ${h.error}\n`);
-  if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
-  return this.output(result, flags.json || flags.output === '-', (r) => [renderBenchSummary(r), '', ...hosts.map((h) => `${h.on}: shard ${h.shard}, clock ${h.offsetMs >= 0 ? '+' : ''}${h.offsetMs} ms (±${h.offsetErrorMs}), ${h.error === undefined ? `${h.count} responses` : `failed: ${h.error}`}`)].join('\n'));
-}
-
-/** `--emit k8s-job`: the same bench as an Indexed Job of --parallelism shards, printed as YAML. */
-async function emitJob(this: Bench, flags: { parallelism: number; image: string; 'remote-command'?: string; 'start-at'?: string; shard?: string; 'keys-file'?: string; hlog?: string; output?: string; json: boolean }): Promise<Record<string, unknown>> {
-  if (flags.shard !== undefined) throw usageError('--shard does not go with --emit k8s-job', 'each pod takes its own shard of --parallelism');
-  for (const local of ['keys-file', 'hlog', 'output'] as const) {
-    if (flags[local] !== undefined && !(local === 'output' && flags[local] === '-')) throw usageError(`--${local} names a file on this machine, which the pods do not have`, 'leave it out: each pod prints its result as JSON (collect them with kubectl logs, then bench merge)');
-  }
-  // Pods take time to be scheduled and to start: a minute unless told.
-  const startAt = flags['start-at'] !== undefined ? parseStartAt(flags['start-at']) : Date.now() + 60_000;
-  const args = [
-    ...withoutFlags(this.argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
-    '--shard', `$(JOB_COMPLETION_INDEX)/${flags.parallelism}`,
-    '--start-at', new Date(startAt).toISOString(),
-    '-o', '-',
-    '--quiet',
-  ];
-  const command = flags['remote-command'] !== undefined ? flags['remote-command'].split(/\s+/).filter(Boolean) : ['npx', '--yes', `ringside@${this.config.version}`];
-  const job = benchJob({ name: `ringside-bench-${Math.floor(startAt / 1000)}`, shards: flags.parallelism, image: flags.image, command, args: ['bench', ...args] });
-  const { stringify } = await import('yaml');
-  process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : stringify(job, { aliasDuplicateObjects: false }));
-  return job;
 }
 
 function openFile(path: string): number {
