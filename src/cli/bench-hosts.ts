@@ -13,7 +13,7 @@ import { mergeResults, parseBenchResult } from '../probes/merge.js';
 import type { BenchResult } from '../probes/types.js';
 import { parseDuration } from '../units.js';
 import { parseStartAt } from './shard-flags.js';
-import { withoutFlags } from './k8s-job.js';
+import { remoteCommandOf, withoutFlags } from './k8s-job.js';
 
 export interface HostsBenchOptions {
   on: Executor[];
@@ -45,7 +45,8 @@ export interface HostsBench {
   startAt: string;
 }
 
-function firstLine(text: string): string {
+/** The last non-empty line of a command's output (where a failing program says why). */
+function lastLine(text: string): string {
   return text.trim().split('\n').filter(Boolean).at(-1) ?? '';
 }
 
@@ -54,7 +55,7 @@ async function checkVersion(executor: Executor, o: HostsBenchOptions): Promise<v
   const r = await executor.run([...o.remoteCommand, '--version'], { unprivileged: true, timeoutMs: 120_000 });
   const version = /\bringside\/(\S+)/.exec(r.stdout)?.[1];
   if (r.code !== 0 || version === undefined) {
-    throw usageError(`ringside is not installed on ${executor.name}: ${o.remoteCommand.join(' ')} --version ${r.code === 0 ? `printed ${JSON.stringify(firstLine(r.stdout))}` : `failed: ${firstLine(r.stderr) || `exit ${r.code}`}`}`, 'install it there, or pass --remote-command (e.g. "npx --yes ringside@VERSION")');
+    throw usageError(`ringside is not installed on ${executor.name}: ${o.remoteCommand.join(' ')} --version ${r.code === 0 ? `printed ${JSON.stringify(lastLine(r.stdout))}` : `failed: ${lastLine(r.stderr) || `exit ${r.code}`}`}`, 'install it there, or pass --remote-command (e.g. "npx --yes ringside@VERSION")');
   }
   if (version !== o.version) throw usageError(`${executor.name} runs ringside ${version}, this is ${o.version}`, 'run the same version everywhere (--remote-command "npx --yes ringside@VERSION")');
 }
@@ -67,7 +68,7 @@ async function clockOffset(executor: Executor, now: () => number): Promise<{ off
     const r = await executor.run(['date', '+%s%N'], { unprivileged: true });
     const t1 = now();
     const remoteMs = Number(r.stdout.trim()) / 1e6;
-    if (r.code !== 0 || !Number.isFinite(remoteMs)) throw new RingsideError('RS_UNREACHABLE', `cannot read the clock of ${executor.name}: ${firstLine(r.stderr) || `exit ${r.code}`}`, 'check that date(1) is there');
+    if (r.code !== 0 || !Number.isFinite(remoteMs)) throw new RingsideError('RS_UNREACHABLE', `cannot read the clock of ${executor.name}: ${lastLine(r.stderr) || `exit ${r.code}`}`, 'check that date(1) is there');
     const sample = { offsetMs: remoteMs - (t0 + t1) / 2, offsetErrorMs: (t1 - t0) / 2 };
     if (!best || sample.offsetErrorMs < best.offsetErrorMs) best = sample;
   }
@@ -92,7 +93,7 @@ export async function benchOnHosts(o: HostsBenchOptions): Promise<HostsBench> {
   const settled = await settleEach(o.on, DEFAULT_PARALLEL, async (executor, i) => {
     const argv = [...o.remoteCommand, 'bench', ...o.args, '--shard', `${i}/${n}`, '--start-at', startAt, '-o', '-', '--quiet'];
     const r = await executor.run(argv, { unprivileged: true, timeoutMs: startAtMs - now() + o.durationMs + 120_000 });
-    if (r.code !== 0) throw new Error(firstLine(r.stderr) || `exit ${r.code}`);
+    if (r.code !== 0) throw new Error(lastLine(r.stderr) || `exit ${r.code}`);
     return parseBenchResult(r.stdout, `the result of ${executor.name}`);
   });
   const hosts: HostShard[] = o.on.map((executor, i) => {
@@ -135,7 +136,7 @@ export function benchOnHostsFromFlags(argv: readonly string[], flags: HostsFlagV
   return benchOnHosts({
     on: names.map((n) => parseExecutor(n, { sshOptions: flags['ssh-option'] ?? [] })),
     args: withoutFlags(argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
-    remoteCommand: (flags['remote-command'] ?? 'ringside').split(/\s+/).filter(Boolean),
+    remoteCommand: remoteCommandOf(flags['remote-command'], ['ringside']),
     version,
     maxSkewMs: parseDuration(flags['max-skew'], 'max-skew'),
     durationMs: parseDuration(flags.duration, 'duration'),

@@ -2,7 +2,7 @@
 import { runFault } from '../../chaos/hold.js';
 import type { FaultSpec } from '../../chaos/faults/spec.js';
 import { RingsideError, usageError } from '../errors.js';
-import { chaosJobs, withoutFlags } from './k8s-job.js';
+import { chaosJobs, npxRingside, remoteCommandOf, withoutFlags } from './k8s-job.js';
 import { RingsideCommand } from './base-command.js';
 import { applyOptionsFrom, type FaultFlagValues } from './chaos-flags.js';
 import { type FaultReport, faultReport, renderFault } from './chaos-render.js';
@@ -37,7 +37,7 @@ export abstract class FaultCommand extends RingsideCommand {
     if (flags.on !== undefined) throw usageError('--on does not go with --emit k8s-job', 'each Job runs the fault on its own node (--nodes)');
     const drop = { '--emit': true, '--nodes': true, '--image': true, '--remote-command': true, '--ssh-option': true, '--journal': true, '--json': false };
     const args = [...this.id!.split(':'), ...withoutFlags(this.argv, drop), '--on', 'local'];
-    const command = flags['remote-command'] !== undefined ? flags['remote-command'].split(/\s+/).filter(Boolean) : ['npx', '--yes', `ringside@${this.config.version}`];
+    const command = remoteCommandOf(flags['remote-command'], npxRingside(this.config.version));
     const jobs = chaosJobs({ name: `ringside-chaos-${this.id!.split(':')[1] ?? 'fault'}-${Math.floor(Date.now() / 1000)}`, nodes, image: flags.image, command, args });
     const { stringify } = await import('yaml');
     process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : jobs.map((j) => stringify(j, { aliasDuplicateObjects: false })).join('---\n'));

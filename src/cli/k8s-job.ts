@@ -97,6 +97,16 @@ export function chaosJobs(o: ContainerRun & { name: string; nodes: string[] }): 
   });
 }
 
+/** `--remote-command` as words (split on spaces), or the default. */
+export function remoteCommandOf(text: string | undefined, fallback: string[]): string[] {
+  return text !== undefined ? text.split(/\s+/).filter(Boolean) : fallback;
+}
+
+/** What runs this very version of ringside where it is not installed. */
+export function npxRingside(version: string): string[] {
+  return ['npx', '--yes', `ringside@${version}`];
+}
+
 /** Drops flags (with their values) from an argv as typed: `--flag value`, `--flag=value`, `-o value`. */
 export function withoutFlags(argv: readonly string[], drop: Record<string, boolean>): string[] {
   const out: string[] = [];
@@ -138,6 +148,6 @@ export function benchJobFromFlags(argv: readonly string[], flags: BenchJobFlagVa
     '-o', '-',
     '--quiet',
   ];
-  const command = flags['remote-command'] !== undefined ? flags['remote-command'].split(/\s+/).filter(Boolean) : ['npx', '--yes', `ringside@${version}`];
+  const command = remoteCommandOf(flags['remote-command'], npxRingside(version));
   return benchJob({ name: `ringside-bench-${Math.floor(startAt / 1000)}`, shards: flags.parallelism, image: flags.image, command, args: ['bench', ...args] });
 }
