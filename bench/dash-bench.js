@@ -8,11 +8,14 @@
 // thread of the process: the probe's worker too; and the main thread alone, where the dashboard
 // and the observer run, from /proc/PID/task/PID/stat) is read over 10 s after a warm-up, for the
 // dashboard process and for the same observer and probe with no dashboard (--no-screen), each a
-// fresh process, alternating which goes first, for --rounds N (default 3).
+// fresh process, alternating which goes first, for --rounds N (default 3). The goal is on the
+// dashboard's own thread; what the probe costs at that rate is measured on its own beside its
+// peer: `ringside bench --rate 1000` (the same engine, warm probe, 10 connections, 1 worker) and
+// `autocannon -R 1000 -c 10`, each a fresh process over the same window against the same server.
 // Prints one JSON document on stdout.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,21 +124,61 @@ async function measure(join, target, noScreen) {
 }
 const join_ = join;
 
+/** CPU use (every thread) of a paced load generator over MEASURE_MS after WARMUP_MS; its stdout. */
+async function pacedCpu(argv) {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await sleep(WARMUP_MS);
+    const before = cpuSeconds(child.pid);
+    const start = process.hrtime.bigint();
+    await sleep(MEASURE_MS);
+    const cpu = cpuSeconds(child.pid) - before;
+    const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const code = await exited;
+    if (code !== 0) throw new Error(`${argv.slice(0, 2).join(' ')} exited ${code}`);
+    return { cpuPercent: (100 * cpu) / wallSeconds, stdout };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+const PACED_SECONDS = Math.ceil((WARMUP_MS + MEASURE_MS) / 1000) + 2;
+const autocannonJs = realpathSync(`${root}node_modules/.bin/autocannon`);
+
+/** `ringside bench --rate RATE`: the probe dash runs (warm, 10 connections, 1 worker), on its own. */
+async function probeAlone(target) {
+  const { cpuPercent, stdout } = await pacedCpu([`${root}bin/run.js`, 'bench', '--target', target, '--rate', String(RATE), '--duration', `${PACED_SECONDS}s`, '--probe', 'warm', '--connections', '10', '--workers', '1', '--json']);
+  const warm = JSON.parse(stdout).probes.warm;
+  return { cpuPercent, rate: warm.rate, errors: warm.errors };
+}
+
+/** `autocannon -R RATE -c 10` against the same server and key. */
+async function autocannonPaced(target) {
+  const { cpuPercent, stdout } = await pacedCpu([autocannonJs, '-c', '10', '-R', String(RATE), '-d', String(PACED_SECONDS), '--json', target.replace('{key}', 'key-1')]);
+  const r = JSON.parse(stdout);
+  return { cpuPercent, rate: r.requests.total / r.duration, errors: r.errors + r.non2xx };
+}
+
 const cluster = await fakeCluster();
 const server = await startServer();
 try {
   const dash = [];
   const baseline = [];
+  const probe = [];
+  const autocannon = [];
   for (let r = 0; r < ROUNDS; r++) {
-    if (r % 2 === 0) {
-      dash.push(await measure(cluster.join, server.url, false));
-      baseline.push(await measure(cluster.join, server.url, true));
-    } else {
-      baseline.push(await measure(cluster.join, server.url, true));
-      dash.push(await measure(cluster.join, server.url, false));
-    }
+    const steps = [
+      async () => dash.push(await measure(cluster.join, server.url, false)),
+      async () => baseline.push(await measure(cluster.join, server.url, true)),
+      async () => probe.push(await probeAlone(server.url)),
+      async () => autocannon.push(await autocannonPaced(server.url)),
+    ];
+    for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
-  process.stdout.write(`${JSON.stringify({ members: MEMBERS, rate: RATE, measureMs: MEASURE_MS, rounds: ROUNDS, dash, baseline })}\n`);
+  process.stdout.write(`${JSON.stringify({ members: MEMBERS, rate: RATE, measureMs: MEASURE_MS, rounds: ROUNDS, dash, baseline, probe, autocannon })}\n`);
 } finally {
   server.stop();
   cluster.stop();

@@ -14,9 +14,11 @@
 // 6. the latency probes beside autocannon and wrk (bench/probe-bench.js);
 // 7. `dash` CPU with 1,000 members and the real probe at 1,000 req/s (bench/dash-bench.js);
 // 8. start-up: offline commands and `--help` as whole processes beside `node -e 0`, and importing
-//    `ringside/ring` (bench/startup-bench.js), with the top of a CPU profile of `owner`.
+//    `ringside/ring` (bench/startup-bench.js), with the top of a CPU profile of `owner`;
+// 9. a fault on many hosts at once: a partition of 8 namespace hosts with chaos's fan-out beside
+//    one host after another (--parallel 1) on the same hosts (bench/fanout-bench.js, root).
 //
-//   node bench/run.js [--check] [--only ring,plan,decode,observer,ringpop,probes,dash,startup]
+//   node bench/run.js [--check] [--only ring,plan,decode,observer,ringpop,probes,dash,startup,fanout]
 // --check: after the run, exit 1 if any goal is missed (or could not be measured), saying which
 //          and by how much. --only: run some parts, written to bench/.results/partial.json instead.
 import { execFileSync } from 'node:child_process';
@@ -33,7 +35,7 @@ const peer = `${root}test/peers/ringpop/`;
 const ROUNDS = 3;
 /** Kills for the detection lag: one per run, each in a fresh sandbox. */
 const KILLS = 5;
-const PARTS = ['ring', 'plan', 'decode', 'observer', 'ringpop', 'probes', 'dash', 'startup'];
+const PARTS = ['ring', 'plan', 'decode', 'observer', 'ringpop', 'probes', 'dash', 'startup', 'fanout'];
 
 const argv = process.argv.slice(2);
 const check = argv.includes('--check');
@@ -195,6 +197,11 @@ if (only.includes('dash')) {
   add('dashCpuPercent', 'baseline', dash.baseline.map((m) => m.cpuPercent));
   add('dashMainThreadCpuPercent', 'ringside', dash.dash.map((m) => m.mainThreadCpuPercent));
   add('dashMainThreadCpuPercent', 'baseline', dash.baseline.map((m) => m.mainThreadCpuPercent));
+  for (const m of [...dash.probe, ...dash.autocannon]) {
+    if (m.errors > 0 || m.rate < 0.9 * dash.rate) throw new Error(`a paced load generator reached ${m.rate.toFixed(0)} req/s with ${m.errors} errors at ${dash.rate} req/s: not comparable`);
+  }
+  add('probeCpuPercent', 'ringside', dash.probe.map((m) => m.cpuPercent));
+  add('probeCpuPercent', 'autocannon', dash.autocannon.map((m) => m.cpuPercent));
   raw.dash = { ...dash, dash: dash.dash.map(({ screen, ...m }) => m), lastScreen: dash.dash.at(-1)?.screen };
 }
 
@@ -222,6 +229,17 @@ if (only.includes('startup')) {
     add(`startupHelpMs${major}`, 'overhead', other.overhead.help);
     raw[`startup${major}`] = other;
   }
+}
+
+if (only.includes('fanout')) {
+  log(`fanout: ${ROUNDS} rounds of a halves partition of 8 namespace hosts, all at once and one host after another`);
+  const fanout = node(`${root}bench/fanout-bench.js`, ['--rounds', String(ROUNDS), '--hosts', '8']);
+  add('fanoutSpreadMs', 'ringside', fanout.all.map((m) => m.spreadMs));
+  add('fanoutSpreadMs', 'sequential', fanout.sequential.map((m) => m.spreadMs));
+  add('fanoutApplyMs', 'ringside', fanout.all.map((m) => m.applyMs));
+  add('fanoutApplyMs', 'sequential', fanout.sequential.map((m) => m.applyMs));
+  add('fanoutHealMs', 'ringside', fanout.all.map((m) => m.healMs));
+  raw.fanout = fanout;
 }
 
 const results = {

@@ -9,5 +9,5 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/bundle.js'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/manifest.js'], { cwd: root, stdio: 'inherit' });
-const { main } = await import('../dist/bundle/cli/main.js');
+const { main } = createRequire(import.meta.url)('../dist/bundle/cli.cjs');
 await main(process.argv.slice(2), import.meta.url);

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import module from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { loadCli } from './compile-cache.js';
 
-// Node 22.1+ keeps V8's compiled code of the bundle between runs (in the OS temp dir, Node's own
-// mechanism; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Node 20 has no such cache: a no-op.
-module.enableCompileCache?.();
-const { main } = await import('../dist/bundle/cli/main.js');
+// The CLI is one CommonJS bundle, compiled from V8's code cache where there is one.
+const { main } = loadCli(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)));
 await main(process.argv.slice(2), import.meta.url);

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Start-up: after tsc, bundles what a process loads into dist/bundle/ with esbuild. The CLI (its
-// entry and one file per command, as oclif finds them) shares chunks, so there is one oclif and
-// one copy of each module in a process; each library subpath (`ringside/ring`, ...) is one file of
-// its own, and the root re-exports them. Node then reads a handful of files instead of resolving
-// and compiling hundreds of small modules (ours and @oclif/core's): docs/benchmarks.md has the
-// figures. The bundle is the code tsc emitted to dist/src, unchanged: the type declarations, the
-// worker thread and the demo service's script stay in dist/src; the packages ringside depends on
-// (but oclif) are loaded from node_modules as before, and only where they are used.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Start-up: after tsc, bundles what a process loads into dist/bundle/ with esbuild. The CLI is one
+// CommonJS file, dist/bundle/cli.cjs: its entry, every command (oclif's "explicit" command
+// discovery: a COMMANDS object whose getters evaluate a command's modules on first use, so a
+// process evaluates the one command it runs) and oclif inlined. One file is one read, one compile
+// and, through bin/run.js, one V8 code cache (Node 22+'s own compile cache; on Node 20 ringside's,
+// bin/compile-cache.js); Node 20's ES module loader cost more per file than the work inside them.
+// Each library subpath (`ringside/ring`, ...) is one ES module file of its own, and the root
+// re-exports them. The bundle is the code tsc emitted to dist/src, unchanged: the type
+// declarations, the worker thread and the demo service's script stay in dist/src; the packages
+// ringside depends on (but oclif) are loaded from node_modules as before, and only where they are
+// used. docs/benchmarks.md has the figures.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -68,7 +71,17 @@ function jsFiles(dir) {
   });
 }
 
-const commands = Object.fromEntries(jsFiles(join(built, 'commands')).map((file) => [relative(built, file).replace(/\.js$/, ''), file]));
+/** oclif's id of a command file: commands/chaos/heal.js -> chaos:heal, commands/bench/index.js -> bench. */
+const commandId = (file) => relative(join(built, 'commands'), file).replace(/\.js$/, '').replace(/(^|\/)index$/, '').split('/').join(':');
+const commands = jsFiles(join(built, 'commands')).map((file) => [commandId(file), file]);
+
+/** The CLI's entry: main, and COMMANDS with one lazy getter per command (oclif reads only the one it runs). */
+const cliEntry = [
+  "const { main } = require('./cli/main.js');",
+  'const COMMANDS = {};',
+  ...commands.map(([id, file]) => `Object.defineProperty(COMMANDS, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(`./${relative(built, file)}`)}).default });`),
+  'module.exports = { main, COMMANDS };',
+].join('\n');
 const libraries = readdirSync(join(built, 'lib')).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, ''));
 const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -92,10 +105,38 @@ const common = {
   plugins: [builtinsViaRequire, oclifLazyRequires],
 };
 
+/**
+ * On Node 20, bin/compile-cache.js compiles the CLI with vm.Script, where a dynamic import() needs
+ * an experimental loader option that prints a warning and is lost with V8's code cache. So the
+ * CLI's `await import(x)` calls go through the import function bin/compile-cache.js hands over
+ * (a plain import() in an ES module). A bundle with any other import() fails the build.
+ */
+function dynamicImportsThroughLoader(result) {
+  for (const file of result.outputFiles) {
+    const banner = file.text.indexOf('\n', file.text.indexOf('__ringsideImport')) + 1;
+    const body = file.text.slice(banner).replace(/\bawait import\(/g, 'await __ringsideImport(');
+    const left = body.match(/(?<!["'`\w$.])import\(/g);
+    if (left) throw new Error(`${file.path}: ${left.length} dynamic import() left that bin/compile-cache.js cannot serve`);
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.text.slice(0, banner) + body);
+  }
+  return result;
+}
+
 rmSync(out, { recursive: true, force: true });
 const results = await Promise.all([
-  // The CLI: its entry and every command share chunks (one oclif, one copy of each module).
-  build({ ...common, entryPoints: { 'cli/main': join(built, 'cli/main.js'), ...commands }, outdir: out, splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+  // The CLI: one CommonJS file. ES module code inside it keeps its own URL (import.meta.url) for
+  // finding the package's files; ESM-only packages (execa) are imported dynamically where used.
+  build({
+    ...common,
+    stdin: { contents: cliEntry, resolveDir: built, sourcefile: 'cli-entry.js', loader: 'js' },
+    format: 'cjs',
+    outfile: join(out, 'cli.cjs'),
+    banner: { js: `const __ringsideModuleUrl = require("node:url").pathToFileURL(__filename).href;\nconst __ringsideImport = globalThis[Symbol.for("ringside.import")] ?? ((specifier) => import(specifier));` },
+    define: { 'import.meta.url': '__ringsideModuleUrl' },
+    plugins: [oclifLazyRequires],
+    write: false,
+  }).then(dynamicImportsThroughLoader),
   // Each library subpath is one file: a script importing `ringside/ring` reads one file, not a
   // dozen chunks (RingsideError's instanceof holds across the copies, see src/errors.ts).
   ...libraries.map((name) => build({ ...common, entryPoints: [join(built, 'lib', `${name}.js`)], outfile: join(out, 'lib', `${name}.js`) })),
@@ -103,6 +144,6 @@ const results = await Promise.all([
   build({ ...common, entryPoints: [join(built, 'index.js')], outfile: join(out, 'index.js'), plugins: [subpathsExternal, builtinsViaRequire, oclifLazyRequires] }),
 ]);
 const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
-const files = Object.keys(outputs).filter((f) => f.endsWith('.js'));
+const files = Object.keys(outputs).filter((f) => /\.c?js$/.test(f));
 const bytes = files.reduce((sum, f) => sum + outputs[f].bytes, 0);
-console.log(`bundle: the CLI (${Object.keys(commands).length} commands), ${libraries.length} library subpaths and the root: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in dist/bundle`);
+console.log(`bundle: the CLI (${commands.length} commands), ${libraries.length} library subpaths and the root: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in dist/bundle`);

@@ -18,7 +18,7 @@ export class LocalExecutor implements Executor {
   }
 
   run(argv: Argv, options: RunOptions = {}): Promise<ExecResult> {
-    return runArgv(this.wrap(argv, options.unprivileged), options.input, options.timeoutMs);
+    return runArgv(this.wrap(argv, options.unprivileged), options);
   }
 
   /** Local commands need no connection. */

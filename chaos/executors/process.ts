@@ -1,15 +1,29 @@
-/** Runs a local argv with execa: no shell, no rejection on exit codes, errors as exit 127. */
-import { execa } from 'execa';
+/**
+ * Runs a local argv with execa: no shell, no rejection on exit codes, errors as exit 127. execa is
+ * loaded on first use (it is ESM-only, and a command that runs nothing should not pay for it).
+ */
 import type { Argv } from '../faults/types.js';
-import type { ExecResult } from './types.js';
+import type { ExecResult, RunOptions } from './types.js';
 
-export async function runArgv(argv: Argv, input?: string, timeoutMs = 60_000): Promise<ExecResult> {
+export async function runArgv(argv: Argv, options: Pick<RunOptions, 'input' | 'timeoutMs' | 'onStdoutLine' | 'signal'> = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('empty argv');
+  const { input, timeoutMs = 60_000, onStdoutLine, signal } = options;
+  const { execa } = await import('execa');
   const result = await execa(file, args, {
     reject: false,
     stdin: input === undefined ? 'ignore' : 'pipe',
     ...(input !== undefined ? { input } : {}),
+    // Each line goes to the callback as it arrives, and on into the collected stdout unchanged.
+    ...(onStdoutLine !== undefined
+      ? {
+          stdout: function* (line: unknown) {
+            onStdoutLine(String(line));
+            yield line;
+          },
+        }
+      : {}),
+    ...(signal !== undefined ? { cancelSignal: signal } : {}),
     timeout: timeoutMs,
     stripFinalNewline: false,
     encoding: 'utf8',

@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { RingsideError } from '../../src/errors.js';
 import type { Argv, ControlPath } from '../faults/types.js';
 import { runArgv } from './process.js';
@@ -77,6 +76,7 @@ export class SshExecutor implements Executor {
       const dir = mkdtempSync(join(tmpdir(), 'ringside-ssh-'));
       const path = join(dir, 'master');
       const log = join(dir, 'log');
+      const { execa } = await import('execa');
       const started = await execa('ssh', [...this.baseArgv(), '-o', 'ControlMaster=yes', '-o', `ControlPath=${path}`, '-o', 'ControlPersist=60', '-E', log, '--', this.target.host, 'true'].slice(1), { reject: false, stdio: 'ignore', timeout: 30_000 });
       if (started.exitCode !== 0) {
         let reason = '';
@@ -114,7 +114,7 @@ export class SshExecutor implements Executor {
 
   async run(argv: Argv, options: RunOptions = {}): Promise<ExecResult> {
     await this.ensureIdentity();
-    const result = await runArgv(this.wrap(argv, options.unprivileged, true), options.input, options.timeoutMs);
+    const result = await runArgv(this.wrap(argv, options.unprivileged, true), options);
     if (result.code === 255) throw unreachable(this.name, result.stderr);
     return result;
   }

@@ -14,6 +14,10 @@ export interface RunOptions {
   unprivileged?: boolean;
   /** Kill the command after this long (default 60 s). */
   timeoutMs?: number;
+  /** Called with each line of stdout as it arrives (stdout is still collected whole). */
+  onStdoutLine?: (line: string) => void;
+  /** Aborting it kills the command (locally: the ssh client, ip netns exec or the program). */
+  signal?: AbortSignal;
 }
 
 export interface Executor {

@@ -2,16 +2,25 @@
  * `bench --on HOST...`: one shard of the schedule per host, run by the ringside installed there
  * over the same executors as chaos (local, netns:NAME, ssh:[USER@]HOST[:PORT], one SSH connection
  * per host). Before anything starts, each host's ringside version and clock offset are checked;
- * all shards start at one wall-clock time; their results are merged exactly, with a per-host
- * breakdown, and a host that fails mid-run leaves the result partial, naming its shard.
+ * all shards start at one wall-clock time; each shard streams its per-second interval records
+ * back over its control connection (`bench --stream`), merged exactly as they arrive (the progress
+ * line, `--hlog`, `dash --on`); the shards' results are merged exactly, with a per-host breakdown,
+ * and a host that fails mid-run leaves the result partial, naming its shard.
  */
+import { EventEmitter } from 'node:events';
 import { parseExecutor } from '../../chaos/executors/parse.js';
 import type { Executor } from '../../chaos/executors/types.js';
 import { DEFAULT_PARALLEL, forEachHost, settleEach } from '../../chaos/fan-out.js';
 import { RingsideError, usageError } from '../errors.js';
-import { mergeResults, parseBenchResult } from '../probes/merge.js';
-import type { BenchResult } from '../probes/types.js';
+import { IntervalMerger } from '../probes/interval-merge.js';
+import { mergeResults } from '../probes/merge.js';
+import { parseStreamLine } from '../probes/stream.js';
+import type { BenchConfig, BenchResult, IntervalRecord } from '../probes/types.js';
+import type { LatencySource } from '../../dashboards/feeds.js';
 import { parseDuration } from '../units.js';
+import type { BenchRun } from '../probes/run.js';
+import { openIntervalLog } from './interval-log.js';
+import { benchLine, startProgressLine } from './progress.js';
 import { parseStartAt } from './shard-flags.js';
 import { remoteCommandOf, withoutFlags } from './k8s-job.js';
 
@@ -27,6 +36,12 @@ export interface HostsBenchOptions {
   durationMs: number;
   startAtMs?: number;
   now?: () => number;
+  /** When the first shard's schedule starts. */
+  onStart?: (startedAt: Date) => void;
+  /** Every interval, merged over the shards (all running shards' records of one probe and tick). */
+  onInterval?: (record: IntervalRecord) => void;
+  /** Aborting it stops every shard (their control connections are closed). */
+  signal?: AbortSignal;
 }
 
 export interface HostShard {
@@ -75,9 +90,18 @@ async function clockOffset(executor: Executor, now: () => number): Promise<{ off
   return best as { offsetMs: number; offsetErrorMs: number };
 }
 
+/** The hosts checked and ready: `run()` starts every shard at one time and merges them. */
+export interface PreparedHostsBench {
+  run(): Promise<HostsBench>;
+}
+
 export async function benchOnHosts(o: HostsBenchOptions): Promise<HostsBench> {
+  return (await prepareHostsBench(o)).run();
+}
+
+/** Checks every host's ringside version and clock (one line, exit 2, before anything starts). */
+export async function prepareHostsBench(o: HostsBenchOptions): Promise<PreparedHostsBench> {
   const now = o.now ?? Date.now;
-  const n = o.on.length;
   const setupStart = now();
   const clocks = await forEachHost(o.on, DEFAULT_PARALLEL, async (executor) => {
     await checkVersion(executor, o);
@@ -87,14 +111,41 @@ export async function benchOnHosts(o: HostsBenchOptions): Promise<HostsBench> {
     }
     return clock;
   });
+  const setupMs = now() - setupStart;
+  return { run: () => runShards(o, clocks, setupMs) };
+}
+
+async function runShards(o: HostsBenchOptions, clocks: Array<{ offsetMs: number; offsetErrorMs: number }>, setupMs: number): Promise<HostsBench> {
+  const now = o.now ?? Date.now;
+  const n = o.on.length;
   // All shards start together: a margin of three times the slowest setup, at least 2 s.
-  const startAtMs = o.startAtMs ?? now() + Math.max(2000, 3 * (now() - setupStart));
+  const startAtMs = o.startAtMs ?? now() + Math.max(2000, 3 * setupMs);
   const startAt = new Date(startAtMs).toISOString();
+  const merger = new IntervalMerger(n, (record) => o.onInterval?.(record), (record) => Math.max(0, Math.round((record.startMs - startAtMs) / 1000)));
+  let started = false;
   const settled = await settleEach(o.on, DEFAULT_PARALLEL, async (executor, i) => {
-    const argv = [...o.remoteCommand, 'bench', ...o.args, '--shard', `${i}/${n}`, '--start-at', startAt, '-o', '-', '--quiet'];
-    const r = await executor.run(argv, { unprivileged: true, timeoutMs: startAtMs - now() + o.durationMs + 120_000 });
-    if (r.code !== 0) throw new Error(lastLine(r.stderr) || `exit ${r.code}`);
-    return parseBenchResult(r.stdout, `the result of ${executor.name}`);
+    const argv = [...o.remoteCommand, 'bench', ...o.args, '--shard', `${i}/${n}`, '--start-at', startAt, '--stream', '--quiet'];
+    let result: BenchResult | undefined;
+    let unusable: string | undefined;
+    const onStdoutLine = (line: string): void => {
+      if (line.trim() === '') return;
+      const event = parseStreamLine(line, executor.name);
+      if ('error' in event) unusable ??= event.error;
+      else if (event.type === 'interval') merger.add(i, event.record);
+      else if (event.type === 'result') result = event.result;
+      else if (!started) {
+        started = true;
+        o.onStart?.(event.startedAt);
+      }
+    };
+    try {
+      const r = await executor.run(argv, { unprivileged: true, timeoutMs: startAtMs - now() + o.durationMs + 120_000, onStdoutLine, ...(o.signal ? { signal: o.signal } : {}) });
+      if (r.code !== 0) throw new Error(lastLine(r.stderr) || `exit ${r.code}`);
+      if (result === undefined) throw new Error(unusable ?? 'it printed no result');
+      return result;
+    } finally {
+      merger.end(i);
+    }
   });
   const hosts: HostShard[] = o.on.map((executor, i) => {
     const s = settled[i] as PromiseSettledResult<BenchResult>;
@@ -128,20 +179,62 @@ export interface HostsFlagValues {
 }
 
 /** `bench --on HOST...` from its flags: the argv as typed becomes every shard's arguments. */
-export function benchOnHostsFromFlags(argv: readonly string[], flags: HostsFlagValues, version: string): Promise<HostsBench> {
+export function benchOnHostsFromFlags(argv: readonly string[], flags: HostsFlagValues, version: string, events: Pick<HostsBenchOptions, 'onStart' | 'onInterval' | 'signal'> = {}): Promise<HostsBench> {
   if (flags.shard !== undefined) throw usageError('--shard does not go with --on', 'each host takes its own shard');
-  if (flags.hlog !== undefined) throw usageError('--hlog does not go with --on yet', 'write -o FILE (the merged result), or run the shards yourself with --shard and --hlog on each host');
+  const args = withoutFlags(argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true, '--hlog': true });
+  return benchOnHosts({ ...hostsOptions(flags, version, args), ...events });
+}
+
+/** The options every `--on` command shares, the shards' bench arguments given. */
+function hostsOptions(flags: Pick<HostsFlagValues, 'on' | 'ssh-option' | 'remote-command' | 'max-skew' | 'start-at' | 'duration'>, version: string, args: string[]): HostsBenchOptions {
   const names = flags.on ?? [];
   if (new Set(names).size !== names.length) throw usageError('a host is given twice in --on');
-  return benchOnHosts({
+  return {
     on: names.map((n) => parseExecutor(n, { sshOptions: flags['ssh-option'] ?? [] })),
-    args: withoutFlags(argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
+    args,
     remoteCommand: remoteCommandOf(flags['remote-command'], ['ringside']),
     version,
     maxSkewMs: parseDuration(flags['max-skew'], 'max-skew'),
     durationMs: parseDuration(flags.duration, 'duration'),
     ...(flags['start-at'] !== undefined ? { startAtMs: parseStartAt(flags['start-at']) } : {}),
-  });
+  };
+}
+
+/**
+ * `dash --target ... --on HOST...`: the dashboard's probe as shards on the hosts, their intervals
+ * merged as they arrive into the latency pane. The hosts are checked before this returns (so a bad
+ * host is one line before the screen opens); `stop()` closes every shard's control connection.
+ */
+export async function hostsLatencySource(config: BenchConfig, flags: Pick<HostsFlagValues, 'on' | 'ssh-option' | 'remote-command' | 'max-skew'>, version: string): Promise<LatencySource> {
+  const args = ['--target', config.target, '--rate', String(config.rate), '--duration', `${Math.round(config.durationMs / 1000)}s`, ...config.probes.flatMap((p) => ['--probe', p]), '--connections', String(config.connections), '--keys', String(config.keys.length), '--workers', String(config.workers ?? 1)];
+  const emitter = new EventEmitter();
+  const abort = new AbortController();
+  const options = { ...hostsOptions({ ...flags, duration: `${config.durationMs}ms` }, version, args), onInterval: (record: IntervalRecord) => emitter.emit('interval', record), signal: abort.signal };
+  const prepared = await prepareHostsBench(options);
+  // Ends with the dashboard: a run that fails or is stopped has nothing more to show.
+  prepared.run().catch(() => undefined);
+  return { feed: emitter as unknown as LatencySource['feed'], stop: () => abort.abort() };
+}
+
+/**
+ * `bench --on` as the command runs it: the merged seconds drive the progress line (in a terminal)
+ * and `--hlog`, as a local run's events do.
+ */
+export async function benchOnHostsWithOutput(argv: readonly string[], flags: HostsFlagValues & { json: boolean; quiet: boolean; output?: string }, version: string): Promise<HostsBench> {
+  const emitter = new EventEmitter();
+  const feed = emitter as unknown as Pick<BenchRun, 'on'>;
+  const hlog = flags.hlog === undefined ? undefined : openIntervalLog(flags.hlog);
+  hlog?.follow(feed);
+  const progress = startProgressLine(benchLine(feed, parseDuration(flags.duration, 'duration')), { json: flags.json || flags.output === '-', quiet: flags.quiet });
+  try {
+    return await benchOnHostsFromFlags(argv, flags, version, {
+      onStart: (startedAt) => emitter.emit('start', { startedAt }),
+      onInterval: (record) => emitter.emit('interval', record),
+    });
+  } finally {
+    progress.close();
+    hlog?.close();
+  }
 }
 
 /** One line per host: `ssh:h: shard 0/3, clock +1.2 ms (±0.4), 1000 responses`. */

@@ -7,6 +7,7 @@ import { runDash } from '../../dashboards/run-dash.js';
 import { createDashScreen, terminalOutput } from '../../dashboards/screen.js';
 import { type DashSummary, summaryText } from '../../dashboards/view-models/summary.js';
 import { usageError } from '../errors.js';
+import { hostsLatencySource } from '../cli/bench-hosts.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
 import { clusterRingOptions, liveOptions, sourceOptions } from '../cli/options.js';
@@ -30,21 +31,33 @@ export default class Dash extends RingsideCommand {
     probe: Flags.string({ helpValue: 'first-connection|warm', multiple: true, description: 'which latency probes to run (with --target; default warm; routing: use bench)' }),
     connections: Flags.integer({ helpValue: 'C', min: 1, description: 'keep-alive connections of the warm probe (with --target; default 10; raise it when rate x server time exceeds it)' }),
     'journal-dir': Flags.string({ helpValue: 'DIR', description: 'chaos journal to read active faults from (default: the chaos default)' }),
+    on: Flags.string({ helpValue: 'local|netns:NAME|ssh:[USER@]HOST[:PORT]', multiple: true, description: 'with --target: run the probe as one shard per host (their ringside, as bench --on) and show the merged latency' }),
+    'ssh-option': Flags.string({ helpValue: 'NAME=VALUE', multiple: true, description: 'extra ssh -o option for ssh: hosts' }),
+    'remote-command': Flags.string({ helpValue: 'COMMAND', description: '--on: what starts ringside on the hosts (default ringside); words split on spaces' }),
+    'max-skew': Flags.string({ helpValue: 'D', default: '50ms', description: '--on: refuse to start when a host clock is further off than this' }),
   };
 
   async run(): Promise<DashSummary> {
     const { flags } = await this.parse(Dash);
     const terminal = terminalOutput();
     if (!terminal) throw usageError('dash needs a terminal', 'for a stream of membership changes use ringside watch --json');
-    if ((flags.rate !== undefined || flags.probe !== undefined || flags.connections !== undefined) && flags.target === undefined) throw usageError('--rate, --probe and --connections need --target URL_TEMPLATE');
+    if ((flags.rate !== undefined || flags.probe !== undefined || flags.connections !== undefined || flags.on !== undefined) && flags.target === undefined) throw usageError('--rate, --probe, --connections and --on need --target URL_TEMPLATE');
     if (flags.rate !== undefined && flags.rate <= 0) throw usageError(`--rate ${flags.rate} is not a positive number of requests per second`);
     if (flags['all-views'] && !flags.join?.length) throw usageError('--all-views needs a live cluster', 'pass --join HOST:PORT');
     algorithmOf(flags.ring);
     const probe = flags.target !== undefined ? latencyConfig({ target: flags.target, rate: flags.rate ?? 100, probes: flags.probe ?? [], ...(flags.connections !== undefined ? { connections: flags.connections } : {}) }) : undefined;
-    const membership = await openMembership(sourceOptions(flags));
+    // --on: the hosts are checked (version, clock) before the cluster is opened or the screen drawn.
+    const remote = probe && flags.on !== undefined ? await hostsLatencySource(probe, flags, this.config.version) : undefined;
+    let membership;
+    try {
+      membership = await openMembership(sourceOptions(flags));
+    } catch (error) {
+      remote?.stop();
+      throw error;
+    }
     let latency: LatencySource | undefined;
     try {
-      latency = probe ? startLatencySource(probe) : undefined;
+      latency = remote ?? (probe ? startLatencySource(probe) : undefined);
       const faults = createFaultsFeed(flags['journal-dir'] !== undefined ? { journalDir: flags['journal-dir'] } : {});
       const summary = await runDash({
         membership: membership.feed,

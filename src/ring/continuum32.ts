@@ -21,56 +21,82 @@ function bucketIndex(positions: Uint32Array, shift: number): Uint32Array {
 }
 
 /**
- * Stable LSD radix sort of 32-bit keys (two passes of 16 bits), returning the sorted keys and
- * the original index of each: several times faster than a comparison sort for ring points.
+ * Stable LSD radix sort of 32-bit keys, returning the sorted keys and the original index of each:
+ * several times faster than a comparison sort for ring points.
  */
 export function radixSort(input: Uint32Array): { keys: Uint32Array; order: Uint32Array } {
+  const { keys, values } = sortPairs(input, Int32Array.from({ length: input.length }, (_, i) => i));
+  return { keys, order: new Uint32Array(values.buffer, values.byteOffset, values.length) };
+}
+
+/**
+ * Keys ascending with their values, equal keys in their original order. Three passes of 11 bits
+ * (2,048 counters each, all three counted in one read: they stay in the CPU's first cache, where
+ * two passes of 16 bits walk 2 x 65,536), moving each value with its key, so a ring's owners come
+ * out in point order without a second gather. Below a few thousand keys (a CLI's ring of a
+ * handful of nodes) a comparison sort is quicker and gives the same order.
+ */
+export function sortPairs(input: Uint32Array, values: Int32Array): { keys: Uint32Array; values: Int32Array } {
   const n = input.length;
-  // Two passes clear and walk 2 x 65,536 counters: below a few thousand points (a CLI's ring of a
-  // handful of nodes) a comparison sort on (key, index) is quicker and gives the same order.
-  if (n < SMALL_SORT) return comparisonSort(input);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const midKeys = new Uint32Array(n);
-  const midOrder = new Uint32Array(n);
-  const keys = new Uint32Array(n);
-  const sortedOrder = new Uint32Array(n);
-  radixPass(input, order, midKeys, midOrder, 0);
-  radixPass(midKeys, midOrder, keys, sortedOrder, 16);
-  return { keys, order: sortedOrder };
+  if (n < SMALL_SORT) return comparisonSort(input, values);
+  const low = new Uint32Array(DIGIT);
+  const mid = new Uint32Array(DIGIT);
+  const high = new Uint32Array(DIGIT);
+  for (let i = 0; i < n; i++) {
+    const key = input[i] as number;
+    low[key & MASK] = (low[key & MASK] as number) + 1;
+    mid[(key >>> 11) & MASK] = (mid[(key >>> 11) & MASK] as number) + 1;
+    high[key >>> 22] = (high[key >>> 22] as number) + 1;
+  }
+  startsOf(low);
+  startsOf(mid);
+  startsOf(high);
+  const keysA = new Uint32Array(n);
+  const valuesA = new Int32Array(n);
+  const keysB = new Uint32Array(n);
+  const valuesB = new Int32Array(n);
+  radixPass(input, values, keysA, valuesA, low, 0);
+  radixPass(keysA, valuesA, keysB, valuesB, mid, 11);
+  radixPass(keysB, valuesB, keysA, valuesA, high, 22);
+  return { keys: keysA, values: valuesA };
 }
 
 const SMALL_SORT = 4096;
+const DIGIT = 2048;
+const MASK = DIGIT - 1;
 
-/** The same result as radixSort: keys ascending, equal keys in their original order. */
-function comparisonSort(input: Uint32Array): { keys: Uint32Array; order: Uint32Array } {
-  const order = Uint32Array.from({ length: input.length }, (_, i) => i).sort((a, b) => (input[a] as number) - (input[b] as number) || a - b);
-  const keys = new Uint32Array(input.length);
-  for (let i = 0; i < order.length; i++) keys[i] = input[order[i] as number] as number;
-  return { keys, order };
-}
-
-/** One counting-sort pass on the 16-bit digit at `shift`, stable. */
-function radixPass(keysIn: Uint32Array, orderIn: Uint32Array, keysOut: Uint32Array, orderOut: Uint32Array, shift: number): void {
-  const counts = new Uint32Array(65536);
-  const n = keysIn.length;
-  for (let i = 0; i < n; i++) {
-    const digit = ((keysIn[i] as number) >>> shift) & 0xffff;
-    counts[digit] = (counts[digit] as number) + 1;
-  }
+/** Counts per digit -> where each digit's run starts. */
+function startsOf(counts: Uint32Array): void {
   let sum = 0;
-  for (let d = 0; d < 65536; d++) {
+  for (let d = 0; d < counts.length; d++) {
     const c = counts[d] as number;
     counts[d] = sum;
     sum += c;
   }
+}
+
+/** The same result as sortPairs: keys ascending, equal keys in their original order. */
+function comparisonSort(input: Uint32Array, values: Int32Array): { keys: Uint32Array; values: Int32Array } {
+  const order = Uint32Array.from({ length: input.length }, (_, i) => i).sort((a, b) => (input[a] as number) - (input[b] as number) || a - b);
+  const keys = new Uint32Array(input.length);
+  const sorted = new Int32Array(input.length);
+  for (let i = 0; i < order.length; i++) {
+    keys[i] = input[order[i] as number] as number;
+    sorted[i] = values[order[i] as number] as number;
+  }
+  return { keys, values: sorted };
+}
+
+/** One stable counting-sort pass on the 11-bit digit at `shift`, with the digit starts given. */
+function radixPass(keysIn: Uint32Array, valuesIn: Int32Array, keysOut: Uint32Array, valuesOut: Int32Array, starts: Uint32Array, shift: number): void {
+  const n = keysIn.length;
   for (let i = 0; i < n; i++) {
     const key = keysIn[i] as number;
-    const digit = (key >>> shift) & 0xffff;
-    const at = counts[digit] as number;
-    counts[digit] = at + 1;
+    const digit = (key >>> shift) & MASK;
+    const at = starts[digit] as number;
+    starts[digit] = at + 1;
     keysOut[at] = key;
-    orderOut[at] = orderIn[i] as number;
+    valuesOut[at] = valuesIn[i] as number;
   }
 }
 
@@ -99,10 +125,8 @@ export class Continuum32 {
    * algorithm breaks ties).
    */
   static fromPoints(hashes: Uint32Array, pointOwners: Int32Array, nodeCount: number): Continuum32 {
-    const { keys, order } = radixSort(hashes);
-    const owners = new Int32Array(order.length);
-    for (let k = 0; k < order.length; k++) owners[k] = pointOwners[order[k] as number] as number;
-    return new Continuum32(keys, owners, nodeCount);
+    const { keys, values } = sortPairs(hashes, pointOwners);
+    return new Continuum32(keys, values, nodeCount);
   }
 
   /** Index of the point that owns hash `h`. */

@@ -72,25 +72,26 @@ function hashReplicaPoints(addresses: Uint8Array[], ownerOf: number[], replicaPo
   const owners = new Int32Array(hashes.length);
   const longest = addresses.reduce((max, a) => Math.max(max, a.length), 0);
   const buffer = new Uint8Array(longest + 16);
-  const digits = utf8(String(replicaPoints - 1)).length;
-  const suffix = new Uint8Array(digits);
   let p = 0;
   for (let s = 0; s < addresses.length; s++) {
     const address = addresses[s] as Uint8Array;
     const length = address.length;
     buffer.set(address);
     const owner = ownerOf[s] as number;
+    // The replica index in decimal after the address, counted up in place like an odometer.
+    buffer[length] = 48;
+    let end = length + 1;
     for (let replica = 0; replica < replicaPoints; replica++) {
-      // Decimal digits of the replica index, written after the address.
-      let n = replica;
-      let count = 0;
-      do {
-        suffix[count++] = 48 + (n % 10);
-        n = (n / 10) | 0;
-      } while (n > 0);
-      for (let d = 0; d < count; d++) buffer[length + d] = suffix[count - 1 - d] as number;
-      hashes[p] = fingerprint32Bytes(buffer, length + count);
+      hashes[p] = fingerprint32Bytes(buffer, end);
       owners[p++] = owner;
+      let i = end - 1;
+      while (i >= length && buffer[i] === 57) buffer[i--] = 48;
+      if (i >= length) buffer[i] = (buffer[i] as number) + 1;
+      else {
+        // 9 -> 10, 99 -> 100: one more digit, a 1 followed by zeros.
+        buffer[length] = 49;
+        buffer[end++] = 48;
+      }
     }
   }
   return { hashes, owners };

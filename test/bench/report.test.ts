@@ -109,9 +109,9 @@ describe('scripts/bench-table.js', () => {
 
   it('--check exits 0 when every goal is met and 1, naming the goal and the shortfall, when one is missed', () => {
     expect(benchTable(fixture(), '--check').status).toBe(0);
-    const missed = benchTable(withSamples((s) => void (s.dashCpuPercent!.ringside = [100, 101, 99])), '--check');
+    const missed = benchTable(withSamples((s) => void (s.dashMainThreadCpuPercent!.ringside = [100, 101, 99])), '--check');
     expect(missed.status).toBe(1);
-    expect(missed.stdout).toMatch(/^FAILED {2}`dash` CPU .*: goal < 10% of a core; measured 100\.0%, over by 90\.0% \(900% of the goal\)$/m);
+    expect(missed.stdout).toMatch(/^FAILED {2}`dash` with 1,000 members .*: goal < 10% of a core; measured 100\.0%, over by 90\.0% \(900% of the goal\)$/m);
     expect(missed.stdout).toContain('| < 10% of a core | **no**: measured 100.0%');
   });
 

@@ -37,6 +37,18 @@ describe('farmhash fingerprint32 (ringpop, ringpop-go)', () => {
     for (const key of randomKeys(2000)) expect(fingerprint32(key)).toBe(farmhash.fingerprint32(key));
   });
 
+  it('reads ASCII keys of 5 to 24 characters in place: equal to farmhash for every length 0..40 and every code unit 0..127', () => {
+    const keys = Array.from({ length: 41 * 8 }, (_, i) => {
+      const length = i % 41;
+      return Array.from({ length }, (_, c) => String.fromCharCode((i * 31 + c * 17) % 128)).join('');
+    });
+    expect(new Set(keys.join(''))).toHaveProperty('size', 128);
+    const mismatches = keys.filter((key) => fingerprint32(key) !== farmhash.fingerprint32(key));
+    expect(mismatches).toEqual([]);
+    // One character past ASCII in an otherwise in-place length takes the encoded path, still equal.
+    for (const key of ['key-1234\u00e9', 'user:\u4e16\u754c-0001', 'abcdefghijk\u007f', 'abcdefghijk\u0080']) expect(fingerprint32(key)).toBe(farmhash.fingerprint32(key));
+  });
+
   it('gives the ring checksum ringpop reports for a three-node cluster', () => {
     // ringpop.md: ring.checksum of 127.0.0.1:30000-30002, read from a live cluster.
     expect(fingerprint32('127.0.0.1:30000;127.0.0.1:30001;127.0.0.1:30002')).toBe(1662844479);

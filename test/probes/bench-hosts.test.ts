@@ -54,6 +54,22 @@ describe.skipIf(skipsWithoutLab(why))('bench --on: one shard per host', () => {
     expect((result.config.configs as Array<{ startAt: string }>).map((c) => c.startAt)).toEqual([result.config.startAt, result.config.startAt]);
   });
 
+  it('--hlog: the shards stream their intervals back, merged as they come into one interval log', async () => {
+    const hlog = join(dir, 'merged.hlog');
+    const r = await runCli([...bench(), ...on(), '--remote-command', `${process.execPath} ${bin}`, '--hlog', hlog, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as BenchResult;
+    const totals = await runCli(['bench', 'merge', hlog, '--json']);
+    expect(totals.code, totals.stderr).toBe(0);
+    const log = JSON.parse(totals.stdout) as { startedAt: string; intervals: number; probes: Record<string, { count: number; p99: number; max: number }> };
+    // One log line per second of the run (the merged ticks), adding up to the merged result exactly.
+    expect(log.startedAt).toBe(result.config.startAt);
+    expect(log.intervals).toBeGreaterThanOrEqual(2);
+    expect(log.intervals).toBeLessThanOrEqual(3);
+    const fc = result.probes['first-connection'];
+    expect(log.probes['first-connection']).toMatchObject({ count: fc?.count, p99: fc?.p99, max: fc?.max });
+  });
+
   it('a host whose shard fails mid-run leaves a partial result naming it; the other host finishes', async () => {
     const before = server.requests;
     const r = await runCli([...bench(), ...on(), '--remote-command', join(dir, 'fails-shard-1'), '--json']);

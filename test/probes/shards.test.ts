@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShard, parseStartAt } from '../../src/cli/bench-options.js';
 import { intendedNs, totalRequests } from '../../src/probes/pacer.js';
+import { encodeHistogram, mergeHistograms } from '../../src/probes/histogram.js';
+import { parseStreamLine } from '../../src/probes/stream.js';
 import type { BenchResult } from '../../src/probes/types.js';
 import { runCli, tempFiles } from '../support/cli.js';
 import { startServer, type TestServer } from './servers.js';
@@ -78,5 +80,40 @@ describe('bench --shard on two processes', () => {
     expect(half.code, half.stderr).toBe(0);
     expect((JSON.parse(half.stdout) as BenchResult).config.shards).toEqual({ count: 2, present: [1], missing: [0], partial: true });
     expect(half.stderr.trim()).toBe('ringside: warning: partial: shard 0/2 missing; the merged figures cover 1 of 2 shards');
+  });
+});
+
+describe('bench --stream: what a shard sends back while it runs', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer((_req, res) => res.end('ok'));
+  });
+  afterAll(() => server.close());
+
+  it('prints start, one interval per probe and second, then the result; the intervals add up to it', async () => {
+    const r = await runCli(['bench', '--target', server.target, '--rate', '50', '--duration', '3s', '--probe', 'warm', '--workers', '1', '--stream']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const events = r.stdout.trim().split('\n').map((line) => parseStreamLine(line, 'local'));
+    expect(events.filter((e) => 'error' in e)).toEqual([]);
+    const kinds = events.map((e) => ('type' in e ? e.type : 'error'));
+    expect(kinds[0]).toBe('start');
+    expect(kinds.at(-1)).toBe('result');
+    const intervals = events.flatMap((e) => ('type' in e && e.type === 'interval' ? [e.record] : []));
+    expect(intervals.length).toBeGreaterThanOrEqual(3);
+    expect(intervals.length).toBeLessThanOrEqual(4);
+    const result = (events.at(-1) as { result: BenchResult }).result;
+    expect(result.probes.warm?.count).toBe(150);
+    expect(intervals.reduce((sum, i) => sum + i.count, 0)).toBe(150);
+    expect(encodeHistogram(mergeHistograms(intervals.map((i) => i.histogram)))).toBe(result.probes.warm?.histogram);
+    expect(server.requests).toBe(150);
+  });
+
+  it('refuses --stream with --json, -o - or --on (one line, exit 2)', async () => {
+    for (const extra of [['--json'], ['-o', '-'], ['--on', 'local']]) {
+      const r = await runCli(['bench', '--target', server.target, '--rate', '5', '--duration', '1s', '--stream', ...extra]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe('ringside: --stream prints its own JSON lines (use it without --json, -o - and --on)');
+    }
   });
 });

@@ -1,14 +1,15 @@
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { RingsideCommand, toJson } from '../../cli/base-command.js';
-import { benchOnHostsFromFlags, renderHostShard } from '../../cli/bench-hosts.js';
+import { benchOnHostsWithOutput, renderHostShard } from '../../cli/bench-hosts.js';
 import { benchConfig, checkBenchFlags } from '../../cli/bench-options.js';
 import { benchLine, quietFlag, startProgressLine } from '../../cli/progress.js';
 import { ringFlags, sourceFlags } from '../../cli/flags.js';
-import { fileError, RingsideError } from '../../errors.js';
+import { RingsideError, usageError } from '../../errors.js';
+import { openIntervalLog } from '../../cli/interval-log.js';
 import { benchJobFromFlags } from '../../cli/k8s-job.js';
-import { hlogHeader, hlogLine, HLOG_TAG_PREFIX } from '../../probes/hlog.js';
 import { startBench } from '../../probes/run.js';
+import { intervalLine, resultLine, startLine } from '../../probes/stream.js';
 import { renderBenchSummary, unreachableReason } from '../../probes/summary.js';
 import { PROBES, type BenchResult } from '../../probes/types.js';
 
@@ -39,6 +40,7 @@ export default class Bench extends RingsideCommand {
     'start-at': Flags.string({ helpValue: 'TIME', description: 'start the schedule at this wall-clock time (ISO 8601 with zone, or epoch ms): the same on every shard' }),
     hlog: Flags.string({ helpValue: 'FILE', description: 'write an HdrHistogram interval log (tags probe=<name>)' }),
     output: Flags.string({ char: 'o', helpValue: 'FILE', description: 'write the result JSON here too (-: on stdout, instead of the summary)' }),
+    stream: Flags.boolean({ description: 'stdout: NDJSON while it runs (start, one line per probe per second with its histogram, the result last); what --on reads from its shards' }),
     quiet: quietFlag,
     on: Flags.string({ helpValue: 'local|netns:NAME|ssh:[USER@]HOST[:PORT]', multiple: true, description: 'run one shard on each of these hosts (their ringside) and merge the results' }),
     'ssh-option': Flags.string({ helpValue: 'NAME=VALUE', multiple: true, description: 'extra ssh -o option for ssh: hosts' }),
@@ -57,25 +59,26 @@ export default class Bench extends RingsideCommand {
       process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : stringify(job, { aliasDuplicateObjects: false }));
       return job;
     }
+    if (flags.stream && (flags.json || flags.output === '-' || flags.on !== undefined)) throw usageError('--stream prints its own JSON lines', 'use it without --json, -o - and --on');
     if (flags.on !== undefined) {
       await checkBenchFlags(flags);
-      const { result, hosts } = await benchOnHostsFromFlags(this.argv, flags, this.config.version);
+      const { result, hosts } = await benchOnHostsWithOutput(this.argv, flags, this.config.version);
       for (const h of hosts) if (h.error !== undefined) process.stderr.write(`ringside: warning: partial: ${h.on} (shard ${h.shard}) failed: ${h.error}\n`);
       if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
+      const unreachable = unreachableReason(result);
+      if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', `from every host: ${unreachable}`, 'check the address and that the service is up from those hosts');
       return this.output(result, flags.json || flags.output === '-', (r) => [renderBenchSummary(r), '', ...hosts.map(renderHostShard)].join('\n'));
     }
     const config = await benchConfig(flags);
-    const hlog = flags.hlog === undefined ? undefined : openFile(flags.hlog);
+    const hlog = flags.hlog === undefined ? undefined : openIntervalLog(flags.hlog);
     const run = startBench(config);
-    let baseSec = 0;
-    run.on('start', ({ startedAt }) => {
-      baseSec = startedAt.getTime() / 1000;
-      if (hlog !== undefined) writeSync(hlog, hlogHeader({ startTimeSec: baseSec }));
-    });
-    run.on('interval', (r) => {
-      if (hlog !== undefined) writeSync(hlog, hlogLine(baseSec, { tag: `${HLOG_TAG_PREFIX}${r.probe}`, startSec: r.startMs / 1000, endSec: r.endMs / 1000, histogram: r.histogram }));
-    });
-    const progress = startProgressLine(benchLine(run, config.durationMs), { json: flags.json, quiet: flags.quiet });
+    hlog?.follow(run);
+    if (flags.stream) {
+      // A shard's stream: its controller reads it as it comes (bench --on).
+      run.on('start', ({ startedAt }) => process.stdout.write(`${startLine(startedAt)}\n`));
+      run.on('interval', (r) => process.stdout.write(`${intervalLine(r)}\n`));
+    }
+    const progress = startProgressLine(benchLine(run, config.durationMs), { json: flags.json || flags.stream, quiet: flags.quiet });
     const stop = (): void => run.stop();
     process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
@@ -83,21 +86,17 @@ export default class Bench extends RingsideCommand {
       progress.close();
       if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
       const unreachable = unreachableReason(result);
+      if (flags.stream) {
+        process.stdout.write(`${resultLine(result)}\n`);
+        return result;
+      }
       if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', unreachable, 'check the address and that the service is up');
       // `-o -`: the result JSON on stdout instead of the summary (a shard's pod, a pipe).
       return this.output(result, flags.json || flags.output === '-', renderBenchSummary);
     } finally {
       progress.close();
       process.off('SIGINT', stop).off('SIGTERM', stop);
-      if (hlog !== undefined) closeSync(hlog);
+      hlog?.close();
     }
-  }
-}
-
-function openFile(path: string): number {
-  try {
-    return openSync(path, 'w');
-  } catch (error) {
-    throw fileError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'check the directory exists and is writable', error);
   }
 }
