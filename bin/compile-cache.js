@@ -3,12 +3,13 @@
 //
 // Node 22.1+ has its own compile cache (module.enableCompileCache): the bundle is require()d under
 // it. Node 20 has none, so here the bundle is compiled as Node's CommonJS loader would (the same
-// wrapper, require and module) with the cached data of the last run, and the
-// data V8 holds after the command is written back when the process exits (also when the cache
-// was missing or V8 rejected it: another Node, another bundle). The cache lives in a directory of
+// wrapper, require and module) with the cached data of an earlier run; when there was none, or V8
+// rejected it (another Node, another bundle), the data V8 holds once the command has run is
+// written when the process exits. The cache lives in a directory of
 // the user's own, mode 0700, under the OS temporary directory (as Node's own cache does); a
-// directory that is not the user's, or that others may write, is not used. NODE_DISABLE_COMPILE_CACHE=1
-// turns both off. A cache that cannot be read or written costs nothing but the compile.
+// directory that is not the user's, or that others may write, is not used; writing a cache removes
+// the caches of other bundles or Nodes untouched for a week. NODE_DISABLE_COMPILE_CACHE=1 turns
+// both off. A cache that cannot be read or written costs nothing but the compile.
 //
 // The bundle's dynamic imports (`await import('execa')`) call the import function set here, a
 // plain import() of this ES module: inside a vm.Script, import() needs an experimental option
@@ -36,6 +37,16 @@ function cacheDirectory() {
 function cacheFile(dir, filename) {
   const { size, mtimeMs } = fs.statSync(filename);
   return path.join(dir, `cli-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`);
+}
+
+/** Caches of other bundles or Nodes left untouched for a week (an upgrade leaves one behind). */
+function pruneStale(dir, keep) {
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (file === keep || !/^cli-.*\.v8$/.test(name)) continue;
+    if (fs.statSync(file).mtimeMs < weekAgo) fs.rmSync(file, { force: true });
+  }
 }
 
 /** Runs `filename` as a CommonJS module compiled with `cachedData`; returns its exports. */
@@ -77,6 +88,7 @@ export function loadCli(filename) {
       try {
         fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(temporary, file);
+        pruneStale(dir, file);
       } catch {
         fs.rmSync(temporary, { force: true });
       }

@@ -8,11 +8,10 @@
  *   {"type":"interval","probe":"warm","startMs":0,"endMs":1000,"sent":100,"count":100,"errors":0,"histogram":"HISTF..."}
  *   {"type":"result","result":{...}}
  *
- * Lines come from another host: parseStreamLine checks every field and the histogram before it
- * is decoded, and says what is wrong instead of throwing on what it cannot use.
+ * Lines come from another host: parseStreamLine checks every field, and the histogram's envelope
+ * before it is decoded (decodeHistogram), and says what is wrong instead of throwing.
  */
-import { decodeUntrustedHistogram } from './encoded-histogram.js';
-import { createHistogram, encodeHistogram } from './histogram.js';
+import { decodeHistogram, encodeHistogram } from './histogram.js';
 import { parseBenchResult } from './merge.js';
 import type { BenchResult, IntervalRecord } from './types.js';
 
@@ -53,8 +52,7 @@ export function parseStreamLine(line: string, source: string): StreamEvent | { e
     }
     let histogram;
     try {
-      histogram = createHistogram();
-      histogram.add(decodeUntrustedHistogram(d.histogram));
+      histogram = decodeHistogram(d.histogram);
     } catch (error) {
       return { error: `${source}: an interval's histogram is unusable: ${(error as Error).message}` };
     }

@@ -3,7 +3,7 @@
 // cache must never change what a command prints, must survive a corrupt file, and must not be read
 // from or written to a directory someone else can write.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,21 @@ if (ownCache) describe('the code cache on Node 20 (bin/compile-cache.js)', () =>
     const rewritten = readFileSync(file);
     expect(rewritten.length).toBeGreaterThan(10_000);
     expect(rewritten.equals(Buffer.alloc(rewritten.length, 7))).toBe(false);
+  });
+
+  it("writing a cache removes other bundles' caches untouched for a week, and only those", () => {
+    const stale = join(cacheDir(tmp), 'cli-v20.0.0-x64-1-1.v8');
+    const recent = join(cacheDir(tmp), 'cli-v20.0.0-x64-2-2.v8');
+    writeFileSync(stale, 'old');
+    writeFileSync(recent, 'new');
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(stale, eightDaysAgo, eightDaysAgo);
+    // Only a run that writes its cache prunes: make this one's missing.
+    const current = cacheFiles(tmp).find((f) => !f.startsWith('cli-v20.0.0-')) as string;
+    rmSync(join(cacheDir(tmp), current));
+    expect(run(tmp)).toBe(expected);
+    expect(cacheFiles(tmp).sort()).toEqual([current, 'cli-v20.0.0-x64-2-2.v8'].sort());
+    rmSync(recent);
   });
 
   it('a cache directory others can write is neither read nor written', () => {
