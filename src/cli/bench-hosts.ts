@@ -10,13 +10,13 @@
 import { EventEmitter } from 'node:events';
 import { parseExecutor } from '../../chaos/executors/parse.js';
 import type { Executor } from '../../chaos/executors/types.js';
+import { checkVersion, clockOffset, lastLine } from './host-ringside.js';
 import { DEFAULT_PARALLEL, forEachHost, settleEach } from '../../chaos/fan-out.js';
 import { RingsideError, usageError } from '../errors.js';
 import { IntervalMerger } from '../probes/interval-merge.js';
 import { mergeResults } from '../probes/merge.js';
 import { parseStreamLine } from '../probes/stream.js';
-import type { BenchConfig, BenchResult, IntervalRecord } from '../probes/types.js';
-import type { LatencySource } from '../../dashboards/feeds.js';
+import type { BenchResult, IntervalRecord } from '../probes/types.js';
 import { parseDuration } from '../units.js';
 import type { BenchRun } from '../probes/run.js';
 import { openIntervalLog } from './interval-log.js';
@@ -60,36 +60,6 @@ export interface HostsBench {
   startAt: string;
 }
 
-/** The last non-empty line of a command's output (where a failing program says why). */
-function lastLine(text: string): string {
-  return text.trim().split('\n').filter(Boolean).at(-1) ?? '';
-}
-
-/** The host runs this very ringside version (one line naming the host otherwise). */
-async function checkVersion(executor: Executor, o: HostsBenchOptions): Promise<void> {
-  const r = await executor.run([...o.remoteCommand, '--version'], { unprivileged: true, timeoutMs: 120_000 });
-  const version = /\bringside\/(\S+)/.exec(r.stdout)?.[1];
-  if (r.code !== 0 || version === undefined) {
-    throw usageError(`ringside is not installed on ${executor.name}: ${o.remoteCommand.join(' ')} --version ${r.code === 0 ? `printed ${JSON.stringify(lastLine(r.stdout))}` : `failed: ${lastLine(r.stderr) || `exit ${r.code}`}`}`, 'install it there, or pass --remote-command (e.g. "npx --yes ringside@VERSION")');
-  }
-  if (version !== o.version) throw usageError(`${executor.name} runs ringside ${version}, this is ${o.version}`, 'run the same version everywhere (--remote-command "npx --yes ringside@VERSION")');
-}
-
-/** The host's clock offset, from `date +%s%N` halfway through the round trip. */
-async function clockOffset(executor: Executor, now: () => number): Promise<{ offsetMs: number; offsetErrorMs: number }> {
-  let best: { offsetMs: number; offsetErrorMs: number } | undefined;
-  for (let i = 0; i < 3; i++) {
-    const t0 = now();
-    const r = await executor.run(['date', '+%s%N'], { unprivileged: true });
-    const t1 = now();
-    const remoteMs = Number(r.stdout.trim()) / 1e6;
-    if (r.code !== 0 || !Number.isFinite(remoteMs)) throw new RingsideError('RS_UNREACHABLE', `cannot read the clock of ${executor.name}: ${lastLine(r.stderr) || `exit ${r.code}`}`, 'check that date(1) is there');
-    const sample = { offsetMs: remoteMs - (t0 + t1) / 2, offsetErrorMs: (t1 - t0) / 2 };
-    if (!best || sample.offsetErrorMs < best.offsetErrorMs) best = sample;
-  }
-  return best as { offsetMs: number; offsetErrorMs: number };
-}
-
 /** The hosts checked and ready: `run()` starts every shard at one time and merges them. */
 export interface PreparedHostsBench {
   run(): Promise<HostsBench>;
@@ -104,7 +74,7 @@ export async function prepareHostsBench(o: HostsBenchOptions): Promise<PreparedH
   const now = o.now ?? Date.now;
   const setupStart = now();
   const clocks = await forEachHost(o.on, DEFAULT_PARALLEL, async (executor) => {
-    await checkVersion(executor, o);
+    await checkVersion(executor, o.remoteCommand, o.version);
     const clock = await clockOffset(executor, now);
     if (Math.abs(clock.offsetMs) - clock.offsetErrorMs > o.maxSkewMs) {
       throw usageError(`the clock of ${executor.name} is ${Math.round(clock.offsetMs)} ms off this one's (more than --max-skew ${o.maxSkewMs}ms)`, 'synchronise the clocks (NTP) or raise --max-skew');
@@ -186,7 +156,7 @@ export function benchOnHostsFromFlags(argv: readonly string[], flags: HostsFlagV
 }
 
 /** The options every `--on` command shares, the shards' bench arguments given. */
-function hostsOptions(flags: Pick<HostsFlagValues, 'on' | 'ssh-option' | 'remote-command' | 'max-skew' | 'start-at' | 'duration'>, version: string, args: string[]): HostsBenchOptions {
+export function hostsOptions(flags: Pick<HostsFlagValues, 'on' | 'ssh-option' | 'remote-command' | 'max-skew' | 'start-at' | 'duration'>, version: string, args: string[]): HostsBenchOptions {
   const names = flags.on ?? [];
   if (new Set(names).size !== names.length) throw usageError('a host is given twice in --on');
   return {
@@ -198,22 +168,6 @@ function hostsOptions(flags: Pick<HostsFlagValues, 'on' | 'ssh-option' | 'remote
     durationMs: parseDuration(flags.duration, 'duration'),
     ...(flags['start-at'] !== undefined ? { startAtMs: parseStartAt(flags['start-at']) } : {}),
   };
-}
-
-/**
- * `dash --target ... --on HOST...`: the dashboard's probe as shards on the hosts, their intervals
- * merged as they arrive into the latency pane. The hosts are checked before this returns (so a bad
- * host is one line before the screen opens); `stop()` closes every shard's control connection.
- */
-export async function hostsLatencySource(config: BenchConfig, flags: Pick<HostsFlagValues, 'on' | 'ssh-option' | 'remote-command' | 'max-skew'>, version: string): Promise<LatencySource> {
-  const args = ['--target', config.target, '--rate', String(config.rate), '--duration', `${Math.round(config.durationMs / 1000)}s`, ...config.probes.flatMap((p) => ['--probe', p]), '--connections', String(config.connections), '--keys', String(config.keys.length), '--workers', String(config.workers ?? 1)];
-  const emitter = new EventEmitter();
-  const abort = new AbortController();
-  const options = { ...hostsOptions({ ...flags, duration: `${config.durationMs}ms` }, version, args), onInterval: (record: IntervalRecord) => emitter.emit('interval', record), signal: abort.signal };
-  const prepared = await prepareHostsBench(options);
-  // Ends with the dashboard: a run that fails or is stopped has nothing more to show.
-  prepared.run().catch(() => undefined);
-  return { feed: emitter as unknown as LatencySource['feed'], stop: () => abort.abort() };
 }
 
 /**

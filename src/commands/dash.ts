@@ -7,7 +7,7 @@ import { runDash } from '../../dashboards/run-dash.js';
 import { createDashScreen, terminalOutput } from '../../dashboards/screen.js';
 import { type DashSummary, summaryText } from '../../dashboards/view-models/summary.js';
 import { usageError } from '../errors.js';
-import { hostsLatencySource } from '../cli/bench-hosts.js';
+import { hostsLatencySource } from '../cli/dash-hosts.js';
 import { RingsideCommand } from '../cli/base-command.js';
 import { ringFlags, sourceFlags } from '../cli/flags.js';
 import { clusterRingOptions, liveOptions, sourceOptions } from '../cli/options.js';
