@@ -22,7 +22,7 @@ import type { BenchRun } from '../probes/run.js';
 import { openIntervalLog } from './interval-log.js';
 import { benchLine, startProgressLine } from './progress.js';
 import { parseStartAt } from './shard-flags.js';
-import { remoteCommandOf, withoutFlags } from './k8s-job.js';
+import { OUTPUT_FLAGS, remoteCommandOf, withoutFlags } from './k8s-job.js';
 
 export interface HostsBenchOptions {
   on: Executor[];
@@ -151,7 +151,7 @@ export interface HostsFlagValues {
 /** `bench --on HOST...` from its flags: the argv as typed becomes every shard's arguments. */
 export function benchOnHostsFromFlags(argv: readonly string[], flags: HostsFlagValues, version: string, events: Pick<HostsBenchOptions, 'onStart' | 'onInterval' | 'signal'> = {}): Promise<HostsBench> {
   if (flags.shard !== undefined) throw usageError('--shard does not go with --on', 'each host takes its own shard');
-  const args = withoutFlags(argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true, '--hlog': true });
+  const args = withoutFlags(argv, { '--on': true, '--ssh-option': true, '--remote-command': true, '--max-skew': true, '--start-at': true, '--hlog': true, ...OUTPUT_FLAGS });
   return benchOnHosts({ ...hostsOptions(flags, version, args), ...events });
 }
 

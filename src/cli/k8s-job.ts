@@ -107,6 +107,9 @@ export function npxRingside(version: string): string[] {
   return ['npx', '--yes', `ringside@${version}`];
 }
 
+/** The flags that shape this process's own output (dropped from the argv a shard or a pod gets: it prints its result its own way). */
+export const OUTPUT_FLAGS: Readonly<Record<string, boolean>> = { '--json': false, '--quiet': false, '--output': true, '-o': true };
+
 /** Drops flags (with their values) from an argv as typed: `--flag value`, `--flag=value`, `-o value`. */
 export function withoutFlags(argv: readonly string[], drop: Record<string, boolean>): string[] {
   const out: string[] = [];
@@ -142,7 +145,7 @@ export function benchJobFromFlags(argv: readonly string[], flags: BenchJobFlagVa
   // Pods take time to be scheduled and to start: a minute unless told.
   const startAt = flags['start-at'] !== undefined ? parseStartAt(flags['start-at'], nowMs) : nowMs + 60_000;
   const args = [
-    ...withoutFlags(argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, '--json': false, '--quiet': false, '--output': true, '-o': true }),
+    ...withoutFlags(argv, { '--emit': true, '--parallelism': true, '--image': true, '--remote-command': true, '--start-at': true, ...OUTPUT_FLAGS }),
     '--shard', `$(JOB_COMPLETION_INDEX)/${flags.parallelism}`,
     '--start-at', new Date(startAt).toISOString(),
     '-o', '-',

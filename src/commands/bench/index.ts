@@ -85,11 +85,12 @@ export default class Bench extends RingsideCommand {
       const result = await run.done;
       progress.close();
       if (flags.output !== undefined && flags.output !== '-') writeFileSync(flags.output, `${toJson(result)}\n`);
-      const unreachable = unreachableReason(result);
       if (flags.stream) {
+        // A shard reports what it got, unreachable or not: its controller judges the merged run.
         process.stdout.write(`${resultLine(result)}\n`);
         return result;
       }
+      const unreachable = unreachableReason(result);
       if (unreachable !== undefined) throw new RingsideError('RS_UNREACHABLE', unreachable, 'check the address and that the service is up');
       // `-o -`: the result JSON on stdout instead of the summary (a shard's pod, a pipe).
       return this.output(result, flags.json || flags.output === '-', renderBenchSummary);
