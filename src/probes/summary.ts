@@ -45,5 +45,7 @@ export function unreachableReason(result: BenchResult): string | undefined {
   const timeout = probes.reduce((s, p) => s + p.errorsByKind.timeout, 0);
   const total = probes.reduce((s, p) => s + p.errors, 0);
   if (refused + timeout !== total) return undefined;
-  return `no response from ${String(result.config.target)}: ${refused} refused, ${timeout} timed out`;
+  // A merged result (bench merge, --on) keeps each shard's config: they share one target.
+  const target = result.config.target ?? (result.config.configs as Array<{ target?: unknown }> | undefined)?.[0]?.target;
+  return `no response from ${String(target)}: ${refused} refused, ${timeout} timed out`;
 }

@@ -81,6 +81,13 @@ describe.skipIf(skipsWithoutLab(why))('bench --on: one shard per host', () => {
     expect(r.stderr.trim()).toBe(`ringside: warning: partial: netns:${lab.hosts[1]?.ns} (shard 1/2) failed: disk full`);
   });
 
+  it('a target no host can reach is one line naming it, exit 3, as on one host', async () => {
+    const closed = `http://${lab.bridgeIp}:1/kv/{key}`;
+    const r = await runCli(['bench', '--target', closed, '--rate', '10', '--duration', '1s', '--workers', '1', ...on(), '--remote-command', `${process.execPath} ${bin}`]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim()).toBe(`ringside: from every host: no response from ${closed}: 10 refused, 0 timed out (check the address and that the service is up from those hosts)`);
+  });
+
   it('a host with another ringside version, or none, is one line before anything starts (exit 2)', async () => {
     const before = server.requests;
     const old = await runCli([...bench(), ...on(), '--remote-command', join(dir, 'old')]);
