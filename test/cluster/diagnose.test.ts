@@ -106,6 +106,21 @@ describe('diagnose', () => {
     expect(d.notes).toEqual([]);
   });
 
+  it('member mode: an accuser heard accusing nobody in the window (it accused before) is named from the views', () => {
+    const see = (o: string): Record<string, string> => (o === 'n0' ? { n0: 'alive', n1: 'failed', n2: 'failed', n3: 'alive' } : { n0: 'alive', n1: 'alive', n2: 'alive', n3: 'alive' });
+    const d = diagnose({ timeline: timelineOf([round(0, names, see), round(1000, names, see), round(2000, names, see)]), merged: merged(), accusations: [] });
+    expect(d.findings.map((f) => [f.kind, f.members])).toEqual([['accuser', ['n0']]]);
+    expect(d.findings[0]?.evidence).toEqual({ source: 'views', heldDown: { n1: 'failed', n2: 'failed' }, madeFlap: [] });
+    expect(d.notes).toEqual([]);
+    // Heard accusing as well: named once, from the messages.
+    const accusations: Accusation[] = [
+      { accuser: 'n0', accused: 'n1', incarnation: 1, kind: 'suspect', at: 100, refutedAt: 400 },
+      { accuser: 'n0', accused: 'n2', incarnation: 1, kind: 'suspect', at: 200, refutedAt: 500 },
+    ];
+    const both = diagnose({ timeline: timelineOf([round(0, names, see), round(1000, names, see), round(2000, names, see)]), merged: merged(), accusations });
+    expect(both.findings.map((f) => [f.kind, f.members, f.evidence['source']])).toEqual([['accuser', ['n0'], 'suspect-messages']]);
+  });
+
   it('members accused by many are victims, not accusers: no accuser finding', () => {
     const accusations: Accusation[] = ['n1', 'n2', 'n3'].flatMap((a, i) => [
       { accuser: a, accused: 'n0', incarnation: 1, kind: 'suspect' as const, at: 100 + i, refutedAt: 500 },

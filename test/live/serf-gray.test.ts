@@ -73,7 +73,7 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
         '    duration: 60s',
         '    faults: [{ kind: loss, on: [n1], percent: 80, via: iptables, direction: both }]',
         '  - { name: recovery, duration: 90s, until: agreement }',
-        'expect: [baseline.viewPolls > 10, gray.viewPolls > 100, "gray.incarnationDelta[n1] >= 1", "gray.failedCycles[n2] >= 0"]',
+        'expect: [baseline.viewPolls > 10, gray.viewPolls > 100, "gray.incarnationDelta[n1] >= 0", "gray.failedCycles[n2] >= 0"]',
       ].join('\n'),
     );
     const t0 = Date.now();
@@ -98,7 +98,7 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
     expect(report.expectations.map((e) => [e.expect, e.actual])).toEqual([
       ['baseline.viewPolls > 10', baseline.viewPolls],
       ['gray.viewPolls > 100', gray.viewPolls],
-      ['gray.incarnationDelta[n1] >= 1', gray.memberFlaps.find((f) => f.member === 'n0')?.incarnationDelta],
+      ['gray.incarnationDelta[n1] >= 0', gray.memberFlaps.find((f) => f.member === 'n0')?.incarnationDelta ?? 0],
       ['gray.failedCycles[n2] >= 0', gray.memberFlaps.find((f) => f.member === 'n1')?.failedCycles ?? 0],
     ]);
     expect(report.passed).toBe(true);
@@ -116,7 +116,18 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
     capture('gray-scenario.txt', `${renderScenario(report)}\n`);
     expect(Object.values(logged).filter((n) => n > 0).length, `agents logged ${JSON.stringify(logged)}`).toBeGreaterThanOrEqual(2);
     expect(healthy().filter((h) => Math.abs((seen[h.name] as number) - (logged[h.name] as number)) <= 1).length, `ringside ${JSON.stringify(seen)} vs agents ${JSON.stringify(logged)}`).toBeGreaterThanOrEqual(3);
-    expect(n0?.incarnationDelta).toBeGreaterThanOrEqual(1);
+    // n0's incarnation rises by one per refutation it logs ("Refuting a suspect|dead message"), and
+    // only then. A refutation late in the gray phase may reach the views only in recovery, so the
+    // rises are counted over the whole run: at least those n0 logged before the fault ended (the
+    // recovery's agreement waits for a poll of n0's own view after that), at most all it logged.
+    const n0Refuted = (to: number): number => between(logOf(lab.hosts[0] as LabHost), t0, to).filter((l) => /Refuting a (suspect|dead) message/.test(l.text)).length;
+    const rises = report.phases.reduce((sum, p) => sum + (p.memberFlaps.find((f) => f.member === 'n0')?.incarnationDelta ?? 0), 0);
+    const refutedBeforeHeal = n0Refuted(grayTo - 1000);
+    // The agents logged n0 failed (above) and all views hold it alive again (below): it came back
+    // by refuting, with a higher incarnation every view polled in recovery shows.
+    expect(rises, 'n0 declared failed came back by refuting').toBeGreaterThanOrEqual(1);
+    expect(rises, `ringside's rises of n0's incarnation vs n0's refutations before the heal`).toBeGreaterThanOrEqual(refutedBeforeHeal);
+    expect(rises, `ringside's rises of n0's incarnation vs all n0's refutations`).toBeLessThanOrEqual(n0Refuted(Date.now()));
     expect(gray.flapsByMember['n0']).toBeGreaterThanOrEqual(1);
 
     // Healthy members: their cycles in each healthy view are what that agent logged (usually none).
@@ -195,9 +206,12 @@ describe.skipIf(skipsWithoutLab(why))('gray failures on real Serf agents', () =>
     const findings = (JSON.parse(diag.stdout) as DiagnoseJson).findings;
     capture('semi-detached-diagnose.txt', `${renderDiagnosis(JSON.parse(diag.stdout) as DiagnoseResult)}\n`);
     capture('semi-detached-truth.json', `${JSON.stringify({ refutedN0: refutedBy, suspectedByN0 }, null, 2)}\n`);
-    expect(findings[0]?.kind).toBe('accuser');
+    expect(findings[0]?.kind, JSON.stringify(findings.map((f) => [f.kind, f.members, f.summary]))).toBe('accuser');
     expect(findings[0]?.members).toEqual(['n0']);
-    const victims = Object.keys(findings[0]?.evidence['accused'] as Record<string, number>).filter((m) => /^n\d$/.test(m));
+    // From the suspect messages heard in the window, or, when n0 had made its accusations before
+    // the window began (it holds its victims down until a push-pull reaches it), from the views.
+    const evidence = findings[0]?.evidence ?? {};
+    const victims = Object.keys((evidence['source'] === 'views' ? evidence['heldDown'] : evidence['accused']) as Record<string, unknown>).filter((m) => /^n\d$/.test(m));
     expect(victims.length).toBeGreaterThanOrEqual(2);
     for (const v of victims) expect([...refutedBy, ...suspectedByN0]).toContain(v);
     // Nobody else is named an accuser, and no partition is claimed.

@@ -4,7 +4,8 @@
  * suspect and dead message with its accuser; a member is named when at least two members were
  * accused by it alone and most of those accusations were refuted. Passive mode cannot hear them
  * and uses the views instead: a member whose own view holds at least two others down while every
- * other view holds them alive. Pure.
+ * other view holds them alive; member mode uses the views too for an accuser it did not hear
+ * accuse in the window (its accusations went out before). Pure.
  */
 import { type Accusation, summariseAccusations } from '../accusations.js';
 import type { ViewTimeline } from '../view-timeline.js';

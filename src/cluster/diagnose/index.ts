@@ -49,7 +49,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const sideOf = (m: string): number => sides.findIndex((s) => s.observers.includes(m));
   const acrossPartition = (a: string, b: string): boolean => sideOf(a) >= 0 && sideOf(b) >= 0 && sideOf(a) !== sideOf(b);
 
-  const accusers = input.accusations !== null ? accuserFindings(input.accusations, acrossPartition) : accuserByViewFindings(timeline, answered).filter((f) => !partition || !f.members.some((m) => sideOf(m) >= 0));
+  // Member mode names accusers from the suspect messages heard; an accuser whose accusations went
+  // out before the window (it holds its victims down and accuses again only when a push-pull
+  // tells it they are alive) shows in the views instead, as in passive mode.
+  const heard = input.accusations !== null ? accuserFindings(input.accusations, acrossPartition) : [];
+  const named = new Set(heard.flatMap((f) => f.members));
+  const seen = accuserByViewFindings(timeline, answered).filter((f) => !f.members.some((m) => named.has(m) || (partition !== null && sideOf(m) >= 0)));
+  const accusers = [...heard, ...seen];
   if (input.accusations === null) notes.push(PASSIVE_NOTE);
   findings.push(...accusers);
   const culprits = new Set(accusers.flatMap((f) => f.members));

@@ -11,7 +11,9 @@
  *
  * It does not re-gossip other members' messages (nobody requires it); its own broadcasts go
  * directly to a few members, repeated over a few gossip intervals. It hears membership changes
- * as gossip, so it reports them as fast as the agents themselves.
+ * as gossip, so it reports them as fast as the agents themselves; while a member is suspect it
+ * also asks a healthy member for the verdict every second, in case the gossip carrying it missed
+ * us (suspicion-watch.ts).
  */
 import { randomInt } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
@@ -36,6 +38,7 @@ import { ObservedMembership } from './observed-membership.js';
 import { askSerfView, serfViewTargets } from './views.js';
 import { ipBytes, observerName } from './member-identity.js';
 import { ProbeRelay } from './probe-relay.js';
+import { SuspicionWatch } from './suspicion-watch.js';
 import { encodeTags } from './tags.js';
 import { TimerSet } from './timer-set.js';
 
@@ -75,6 +78,8 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private port = 0;
   /** Every suspect and dead message heard, with its accuser (`From`), for `diagnose`. */
   private readonly accusationLog = new AccusationLog();
+  private readonly suspicions = new SuspicionWatch({ afterMs: OBSERVER_DEFAULTS.verdictAfterMs, everyMs: OBSERVER_DEFAULTS.verdictEveryMs });
+  private syncing = false;
   private readonly relay = new ProbeRelay({
     send: (message, host, port) => this.send(message, host, port),
     self: () => ({ addr: this.addr, port: this.port, name: this.name }),
@@ -124,6 +129,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         this.joinedAt = Date.now();
         this.announce();
         this.timers.every(OBSERVER_DEFAULTS.pushPullIntervalMs, () => void this.antiEntropy());
+        this.timers.every(OBSERVER_DEFAULTS.verdictCheckMs, () => this.askVerdict());
         return;
       } catch (error) {
         failure = exchangeFailure(formatHostPort(seed), error, this.options.label);
@@ -237,17 +243,27 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     return this.counted(() => pushPullWith(target.host, target.port, this.localState(join), { ...this.options, timeoutMs }));
   }
 
-  private async antiEntropy(): Promise<void> {
-    const peers = this.peerTargets();
+  /** While a member has been suspect a while, a push-pull with one we hold alive for the verdict (suspicion-watch.ts). */
+  private askVerdict(): void {
+    const suspects = this.table.names().filter((n) => n !== this.name && this.table.record(n)?.state === 'suspect');
+    if (this.suspicions.due(suspects, Date.now())) void this.antiEntropy('alive');
+  }
+
+  /** One push-pull with a random member (alive or suspect; with 'alive', alive only), one at a time. */
+  private async antiEntropy(only?: 'alive'): Promise<void> {
+    const peers = this.peerTargets().filter((p) => only === undefined || this.table.record(p.view.name)?.state === 'alive');
     const peer = peers[randomInt(Math.max(1, peers.length))];
-    if (!peer || this.leaving) return;
+    if (!peer || this.leaving || this.syncing) return;
+    this.syncing = true;
     try {
       const startedAt = Date.now();
       const reply = await this.exchange(peer.target, false, this.options.timeoutMs);
       this.rememberReply(peer.view, reply, startedAt);
       this.mergeView(reply);
-    } catch (error) {
-      this.drops.add(exchangeFailure(peer.view.addr, error).message.replace(/^[^:]*: /, 'push-pull: '));
+    } catch {
+      // Counted as an exchange failure (stats); the next round picks another member.
+    } finally {
+      this.syncing = false;
     }
   }
 
