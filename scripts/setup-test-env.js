@@ -32,6 +32,9 @@ const DEBIAN_PACKAGES = [
   ['iproute2', 'ip netns, veth, bridges and tc for the chaos tests', () => present('ip') && present('tc')],
   ['openssh-server', "sshd, the chaos tests' ssh executor target", () => existsSync('/usr/sbin/sshd')],
   ['openssh-client', 'ssh and ssh-keygen for the ssh executor', () => present('ssh') && present('ssh-keygen')],
+  ['nftables', 'nft, for the nft-only host of the chaos tests', () => present('nft')],
+  ['sudo', "sudo and visudo, for the chaos tests' deploy user with passwordless sudo", () => present('sudo') && existsSync('/usr/sbin/visudo')],
+  ['iputils-ping', 'ping, for the chaos tests that measure delay', () => present('ping')],
 ];
 
 function runs(command, args) {

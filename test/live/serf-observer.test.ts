@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SerfCluster, startSerfCluster } from '../peers/serf.js';
 import { runningSerfVersion, SERF_VERSIONS, type SerfVersion } from '../peers/serf-versions.js';
 import { runCli, runJson } from '../support/cli.js';
-import { readSerfLog } from '../support/serf-log.js';
+import { forgottenBy, markedDownAt, memberlistHolds, readSerfLog } from '../support/serf-log.js';
 import { waitFor } from '../support/wait.js';
 import { startWatch, type Watcher } from '../support/watcher.js';
 
@@ -123,22 +123,10 @@ describe.each(SERF_VERSIONS)('$label', (version: SerfVersion) => {
     await passive?.stop();
   });
 
-  /**
-   * Whether the seed's memberlist still lists a crashed (or, 0.3.1+, left) member, from the seed
-   * agent's own log: memberlist forgets it GossipToTheDeadTime (30 s) after marking it dead or
-   * left, which Serf logs at that moment (EventMemberFailed|Leave, whole seconds), at the next wrap
-   * of its probe round (a second per live member). Within that window it may be either.
-   */
-  const FORGET_AFTER_MS = 30_000;
-  const PROBE_ROUND_MS = 15_000;
-  const markedAt = (name: string): number | undefined =>
-    readSerfLog(join(cluster.stateDir, `${(cluster.agents[0] as { name: string }).name}.log`)).find((l) => new RegExp(`serf: EventMember(Failed|Leave): ${name} `).test(l.text))?.at;
+  /** Which members the seed's memberlist still lists, from the seed agent's own log (serf-log.ts). */
+  const markedAt = (name: string): number | undefined => markedDownAt(readSerfLog(join(cluster.stateDir, `${(cluster.agents[0] as { name: string }).name}.log`)), name);
   const forgettable = (): string[] => (version.purgesLeft ? ['sandbox-4', 'sandbox-5'] : ['sandbox-4']);
-  const held = (name: string, from: number, to: number): 'kept' | 'forgotten' | 'either' => {
-    const at = markedAt(name);
-    if (!forgettable().includes(name) || at === undefined || to < at + FORGET_AFTER_MS) return 'kept';
-    return from > at + 1000 + FORGET_AFTER_MS + PROBE_ROUND_MS ? 'forgotten' : 'either';
-  };
+  const held = (name: string, from: number, to: number): 'kept' | 'forgotten' | 'either' => (forgettable().includes(name) ? memberlistHolds(markedAt(name), from, to) : 'kept');
 
   /**
    * One-shot `members` in both modes against serf members: the same members with the same
@@ -310,7 +298,7 @@ describe.each(SERF_VERSIONS)('$label', (version: SerfVersion) => {
       expect(changedAt).toBeGreaterThan(0);
       const marked = forgettable().map(markedAt);
       expect(marked.every((at) => at !== undefined), `the seed agent logged ${forgettable().join(' and ')} failed or left`).toBe(true);
-      const until = Math.max(...(marked as number[])) + 1000 + FORGET_AFTER_MS + PROBE_ROUND_MS + 1;
+      const until = Math.max(...(marked as number[]).map(forgottenBy)) + 1;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
       expect((await serfView(1)).filter((m) => !isObserver(m)).map((m) => [m.name, m.status])).toEqual(STATES);
       expect(await compare('once forgotten')).toEqual([...forgettable(), ...forgettable()]);

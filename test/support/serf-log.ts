@@ -33,3 +33,27 @@ export const joinEvents = (lines: readonly LogLine[], member: string): LogLine[]
 export const refutations = (lines: readonly LogLine[], accuser: string): LogLine[] => lines.filter((l) => new RegExp(`Refuting a (suspect|dead) message \\(from: ${accuser}\\)`).test(l.text));
 /** `Suspect <member> has failed, no acks received`: this agent's own probes of the member failed. */
 export const suspicions = (lines: readonly LogLine[]): string[] => lines.map((l) => /Suspect (\S+) has failed/.exec(l.text)?.[1]).filter((m): m is string => m !== undefined);
+
+/**
+ * memberlist forgets a dead member (and, 0.3.1+, a left one) GossipToTheDeadTime (30 s on a LAN)
+ * after it marked it so, at the next wrap of its probe round (a second per live member), and from
+ * then on its push-pull replies no longer list it. Serf logs the marking as it happens
+ * (EventMemberFailed or EventMemberLeave, whole seconds).
+ */
+export const FORGET_AFTER_MS = 30_000;
+const PROBE_ROUND_MS = 15_000;
+
+/** When the agent whose log this is first marked `member` failed or left. */
+export const markedDownAt = (lines: readonly LogLine[], member: string): number | undefined => lines.find((l) => new RegExp(`serf: EventMember(Failed|Leave): ${member} `).test(l.text))?.at;
+
+/** The moment from which that agent's memberlist has certainly forgotten a member it marked down at `at`. */
+export const forgottenBy = (at: number): number => at + 1000 + FORGET_AFTER_MS + PROBE_ROUND_MS;
+
+/**
+ * Whether an agent's memberlist listed a member (that it forgets at all) throughout [from, to]:
+ * 'kept' (it cannot have forgotten it yet), 'forgotten' (it certainly had), or 'either'.
+ */
+export function memberlistHolds(markedAt: number | undefined, from: number, to: number): 'kept' | 'forgotten' | 'either' {
+  if (markedAt === undefined || to < markedAt + FORGET_AFTER_MS) return 'kept';
+  return from > forgottenBy(markedAt) ? 'forgotten' : 'either';
+}
