@@ -23,10 +23,12 @@ export const OBSERVER_DEFAULTS = {
   pushPullIntervalMs: 30_000,
   /** Member mode: how often to check for members held suspect; once one has been for verdictAfterMs,
    *  a push-pull with a member held alive at most every verdictEveryMs (memberlist's suspicion
-   *  timeout is 4 s at least, so the verdict comes a second after the agents' at most). */
+   *  timeout is 4 s at least, so the verdict comes a second after the agents' at most); after
+   *  verdictGiveUpMs (above memberlist's longest suspicion, 72 s for 1,000 members) it stops asking. */
   verdictCheckMs: 250,
   verdictAfterMs: 1000,
   verdictEveryMs: 1000,
+  verdictGiveUpMs: 120_000,
   /** Member mode: when asked to leave right after joining, wait this long from the join first, so
    *  every member has heard of us (gossip rounds are 200 ms) and takes the leave as a leave. */
   joinSettleMs: 1000,

@@ -78,7 +78,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
   private port = 0;
   /** Every suspect and dead message heard, with its accuser (`From`), for `diagnose`. */
   private readonly accusationLog = new AccusationLog();
-  private readonly suspicions = new SuspicionWatch({ afterMs: OBSERVER_DEFAULTS.verdictAfterMs, everyMs: OBSERVER_DEFAULTS.verdictEveryMs });
+  private readonly suspicions = new SuspicionWatch({ afterMs: OBSERVER_DEFAULTS.verdictAfterMs, everyMs: OBSERVER_DEFAULTS.verdictEveryMs, giveUpMs: OBSERVER_DEFAULTS.verdictGiveUpMs });
   private syncing = false;
   private readonly relay = new ProbeRelay({
     send: (message, host, port) => this.send(message, host, port),
