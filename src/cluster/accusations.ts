@@ -45,7 +45,7 @@ export class AccusationLog {
     (this.pending.get(accused) ?? this.pending.set(accused, []).get(accused))?.push(accusation);
   }
 
-  /** An alive message: it refutes every accusation of `node` below `incarnation`. */
+  /** An alive message, or `node` known at `incarnation` (only a member raises its own): it refutes every accusation of it below that. */
   alive(node: string, incarnation: number, at: number): void {
     const pending = this.pending.get(node);
     if (!pending) return;

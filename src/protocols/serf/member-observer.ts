@@ -276,11 +276,20 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     }
     const self = view.pushPull.nodes.find((n) => n.name === this.name);
     const others = { ...view.pushPull, nodes: view.pushPull.nodes.filter((n) => n.name !== this.name) };
+    // A member listed above an accusation's incarnation refuted it, though we missed its alive.
+    const at = Date.now();
+    for (const n of others.nodes) this.accusationLog.alive(n.name, n.incarnation, at);
     let changed = this.table.applyView(others, view.serf ? { ...view.serf, statusLTimes: new Map([...view.serf.statusLTimes].filter(([n]) => n !== this.name)) } : undefined);
     if (self && self.incarnation >= this.incarnation && (self.state !== 'alive' || self.incarnation > this.incarnation)) this.refute(self.incarnation);
     if (view.serf?.leftMembers.includes(this.name) && !this.leaving) this.reassertJoin();
     changed = this.restoreSelf() || changed;
     if (changed) this.notify();
+  }
+
+  /** An accusation heard late (relayed) of an incarnation the member has already refuted. */
+  private refutedAlready(node: string): void {
+    const known = this.table.record(node);
+    if (known) this.accusationLog.alive(node, known.incarnation, Date.now());
   }
 
   /** Keeps our own record alive in the table whatever others said. */
@@ -393,6 +402,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
       case 'suspect':
       case 'dead':
         this.accusationLog.accuse(message.type, message.node, message.incarnation, message.from, Date.now());
+        this.refutedAlready(message.node);
         if (message.node === this.name) {
           if (message.incarnation >= this.incarnation && !this.leaving) this.refute(message.incarnation);
           return false;
