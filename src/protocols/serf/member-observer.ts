@@ -286,10 +286,12 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
     if (changed) this.notify();
   }
 
-  /** An accusation heard late (relayed) of an incarnation the member has already refuted. */
-  private refutedAlready(node: string): void {
-    const known = this.table.record(node);
-    if (known) this.accusationLog.alive(node, known.incarnation, Date.now());
+  /** Logs a suspect or dead message's accusation; refuted as heard when we already know the member at a higher incarnation (relayed to us late). */
+  private heardAccusation(message: { type: 'suspect' | 'dead'; node: string; incarnation: number; from: string }): void {
+    const at = Date.now();
+    this.accusationLog.accuse(message.type, message.node, message.incarnation, message.from, at);
+    const known = this.table.record(message.node);
+    if (known) this.accusationLog.alive(message.node, known.incarnation, at);
   }
 
   /** Keeps our own record alive in the table whatever others said. */
@@ -401,8 +403,7 @@ export class MemberObserver extends ObservedMembership implements ClusterObserve
         return this.table.applyAlive(message);
       case 'suspect':
       case 'dead':
-        this.accusationLog.accuse(message.type, message.node, message.incarnation, message.from, Date.now());
-        this.refutedAlready(message.node);
+        this.heardAccusation(message);
         if (message.node === this.name) {
           if (message.incarnation >= this.incarnation && !this.leaving) this.refute(message.incarnation);
           return false;
