@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemberObserver } from '../../src/protocols/serf/member-observer.js';
 import { isSandboxAgent, signalAgent } from '../../src/sandbox/agent-process.js';
 import { type SerfMember, serfMembers } from '../../src/sandbox/members.js';
 import { findSerf, runSerf, serfReason } from '../../src/sandbox/serf-binary.js';
@@ -123,4 +124,12 @@ export async function startSerfCluster({ nodes = 3, encrypt = false, tags, serf:
       }
     },
   };
+}
+
+/** A member-mode observer (library API, in this process) joined to the cluster's first agent on loopback. */
+export async function joinedObserver(cluster: SerfCluster): Promise<MemberObserver> {
+  const [host = '', port = ''] = (cluster.agents[0] as SerfAgentInfo).bind.split(':');
+  const observer = new MemberObserver({ seeds: [{ host, port: Number(port) }], bind: { host: '127.0.0.1', port: 0 }, advertise: '127.0.0.1', flavour: 'serf', timeoutMs: 5000 });
+  await observer.start();
+  return observer;
 }

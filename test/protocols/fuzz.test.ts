@@ -15,10 +15,10 @@ import { Keyring } from '../../src/protocols/memberlist/security.js';
 import { openStream, sealStream, StreamError } from '../../src/protocols/memberlist/stream.js';
 import { MsgpackError } from '../../src/protocols/msgpack/decode.js';
 import { encodeValue } from '../../src/protocols/msgpack/encode.js';
-import { MemberObserver } from '../../src/protocols/serf/member-observer.js';
+import type { MemberObserver } from '../../src/protocols/serf/member-observer.js';
 import { decodeSerfMessage, decodeSerfPushPull, encodeJoinIntent, encodeSerfPushPull } from '../../src/protocols/serf/messages.js';
 import { decodeTags, encodeTags } from '../../src/protocols/serf/tags.js';
-import { type SerfCluster, startSerfCluster } from '../peers/serf.js';
+import { joinedObserver, type SerfCluster, startSerfCluster } from '../peers/serf.js';
 import { prng } from '../support/random.js';
 import { waitFor } from '../support/wait.js';
 
@@ -102,9 +102,7 @@ describe("a member-mode observer's sockets under hostile input", () => {
 
   beforeAll(async () => {
     cluster = await startSerfCluster({ nodes: 1 });
-    const [host = '', port = ''] = (cluster.agents[0] as { bind: string }).bind.split(':');
-    observer = new MemberObserver({ seeds: [{ host, port: Number(port) }], bind: { host: '127.0.0.1', port: 0 }, advertise: '127.0.0.1', flavour: 'serf', timeoutMs: 5000 });
-    await observer.start();
+    observer = await joinedObserver(cluster);
   });
   afterAll(async () => {
     await observer?.stop();

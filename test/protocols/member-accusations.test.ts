@@ -7,8 +7,8 @@ import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessage, type Message } from '../../src/protocols/memberlist/messages.js';
 import { sealPacket } from '../../src/protocols/memberlist/packet.js';
-import { MemberObserver } from '../../src/protocols/serf/member-observer.js';
-import { type SerfCluster, startSerfCluster } from '../peers/serf.js';
+import type { MemberObserver } from '../../src/protocols/serf/member-observer.js';
+import { joinedObserver, type SerfCluster, startSerfCluster } from '../peers/serf.js';
 import { waitFor } from '../support/wait.js';
 
 describe('member observer: accusations and their refutations', () => {
@@ -24,9 +24,7 @@ describe('member observer: accusations and their refutations', () => {
 
   beforeAll(async () => {
     cluster = await startSerfCluster({ nodes: 2 });
-    const [host = '', port = ''] = cluster.agents[0]!.bind.split(':');
-    observer = new MemberObserver({ seeds: [{ host, port: Number(port) }], bind: { host: '127.0.0.1', port: 0 }, advertise: '127.0.0.1', flavour: 'serf', timeoutMs: 5000 });
-    await observer.start();
+    observer = await joinedObserver(cluster);
     observerPort = Number(observer.address.split(':').pop());
     socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OBSERVER_DEFAULTS } from '../../src/protocols/memberlist/config.js';
 import { encodeMessage, type Message } from '../../src/protocols/memberlist/messages.js';
 import { decodePacket, sealPacket } from '../../src/protocols/memberlist/packet.js';
-import { MemberObserver } from '../../src/protocols/serf/member-observer.js';
-import { type SerfCluster, startSerfCluster } from '../peers/serf.js';
+import type { MemberObserver } from '../../src/protocols/serf/member-observer.js';
+import { joinedObserver, type SerfCluster, startSerfCluster } from '../peers/serf.js';
 import { waitFor } from '../support/wait.js';
 
 interface Peer {
@@ -41,9 +41,7 @@ describe('member observer: indirect probes', () => {
 
   beforeAll(async () => {
     cluster = await startSerfCluster({ nodes: 1 });
-    const [host = '', port = ''] = cluster.agents[0]!.bind.split(':');
-    observer = new MemberObserver({ seeds: [{ host, port: Number(port) }], bind: { host: '127.0.0.1', port: 0 }, advertise: '127.0.0.1', flavour: 'serf', timeoutMs: 5000 });
-    await observer.start();
+    observer = await joinedObserver(cluster);
     observerPort = Number(observer.address.split(':').pop());
     requester = await udpPeer();
     target = await udpPeer();
